@@ -1,0 +1,39 @@
+use crate::{Check, Ctx, Fixtures};
+use yagura_model::{Outcome, Resource, Severity};
+
+pub static CHECK: Check = Check {
+    code: "AWS-IAM-002",
+    title: "Root user has MFA enabled",
+    severity: Severity::Critical,
+    kind: "aws.account",
+    rationale: "The root user holds unrestricted power over the account. Without a second factor, \
+        anyone who learns or resets the root password takes over everything, including billing \
+        and the ability to close the account.",
+    remediation: "Sign in as the root user, open Security credentials, and assign an MFA device \
+        (preferably a hardware security key) under Multi-factor authentication.",
+    frameworks: &[
+        "cis-aws-3.0:1.5",
+        "nist-800-53-r5:IA-2(1)",
+        "nist-800-53-r5:IA-2",
+        "pci-dss-4.0:8.4.1",
+        "pci-dss-4.0:8.4.2",
+    ],
+    eval,
+    fixtures: Fixtures {
+        pass: &[
+            r#"{"root": {"access_keys_active": false, "mfa_enabled": true, "hardware_mfa": false}}"#,
+        ],
+        fail: &[
+            r#"{"root": {"access_keys_active": false, "mfa_enabled": false, "hardware_mfa": false}}"#,
+        ],
+    },
+    notes: "",
+};
+
+fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
+    match r.attr("root.mfa_enabled").bool() {
+        Ok(true) => Outcome::Pass("the root user has an MFA device".into()),
+        Ok(false) => Outcome::Fail("the root user has no MFA device".into()),
+        Err(e) => e.into(),
+    }
+}

