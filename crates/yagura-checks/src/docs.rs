@@ -15,7 +15,10 @@ pub fn catalogue_markdown() -> String {
     );
     let _ = writeln!(s, "{} checks.\n", checks.len());
     let _ = writeln!(s, "## Framework coverage\n");
-    let _ = writeln!(s, "| framework | controls | automated | covered by checks |");
+    let _ = writeln!(
+        s,
+        "| framework | controls | automated | covered by checks |"
+    );
     let _ = writeln!(s, "|---|---:|---:|---:|");
     for f in frameworks() {
         let prefix = format!("{}:", f.id);
@@ -52,7 +55,11 @@ pub fn catalogue_markdown() -> String {
         );
     }
     for c in checks {
-        let _ = writeln!(s, "\n### {}\n\n**{}** — severity {}, resource `{}`\n", c.code, c.title, c.severity, c.kind);
+        let _ = writeln!(
+            s,
+            "\n### {}\n\n**{}** — severity {}, resource `{}`\n",
+            c.code, c.title, c.severity, c.kind
+        );
         let _ = writeln!(s, "*Why:* {}\n", c.rationale);
         let _ = writeln!(s, "*Fix:* {}\n", c.remediation);
         let _ = writeln!(s, "*Frameworks:* {}", c.frameworks.join(", "));

@@ -36,15 +36,26 @@ pub struct FrameworkError {
 }
 
 const FILES: &[(&str, &str)] = &[
-    ("cis-aws-3.0.yaml", include_str!("../frameworks/cis-aws-3.0.yaml")),
-    ("nist-800-53-r5.yaml", include_str!("../frameworks/nist-800-53-r5.yaml")),
-    ("pci-dss-4.0.yaml", include_str!("../frameworks/pci-dss-4.0.yaml")),
+    (
+        "cis-aws-3.0.yaml",
+        include_str!("../frameworks/cis-aws-3.0.yaml"),
+    ),
+    (
+        "nist-800-53-r5.yaml",
+        include_str!("../frameworks/nist-800-53-r5.yaml"),
+    ),
+    (
+        "pci-dss-4.0.yaml",
+        include_str!("../frameworks/pci-dss-4.0.yaml"),
+    ),
 ];
 
 fn load() -> Result<Vec<Framework>, FrameworkError> {
     FILES
         .iter()
-        .map(|(file, text)| serde_yaml::from_str(text).map_err(|source| FrameworkError { file, source }))
+        .map(|(file, text)| {
+            serde_yaml::from_str(text).map_err(|source| FrameworkError { file, source })
+        })
         .collect()
 }
 

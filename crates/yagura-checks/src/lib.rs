@@ -71,14 +71,18 @@ impl Check {
 pub fn registry() -> &'static [&'static Check] {
     static ALL: std::sync::OnceLock<Vec<&'static Check>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let mut v: Vec<&'static Check> = aws::CHECKS.iter().flat_map(|s| s.iter().copied()).collect();
+        let mut v: Vec<&'static Check> =
+            aws::CHECKS.iter().flat_map(|s| s.iter().copied()).collect();
         v.sort_by_key(|c| c.code);
         v
     })
 }
 
 pub fn find(code: &str) -> Option<&'static Check> {
-    registry().iter().copied().find(|c| c.code.eq_ignore_ascii_case(code))
+    registry()
+        .iter()
+        .copied()
+        .find(|c| c.code.eq_ignore_ascii_case(code))
 }
 
 #[cfg(test)]

@@ -26,8 +26,13 @@ pub(crate) fn fixture_inventory(check: &Check, text: &str) -> (Inventory, String
     let subject = mk(check.kind, "fixture-subject".into(), doc);
     resources.push(subject);
     for (i, rel) in related.as_array().into_iter().flatten().enumerate() {
-        let kind = rel["kind"].as_str().unwrap_or_else(|| panic!("{}: related fixture needs a kind", check.code));
-        let attrs = rel.get("attributes").cloned().unwrap_or(Value::Object(Default::default()));
+        let kind = rel["kind"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: related fixture needs a kind", check.code));
+        let attrs = rel
+            .get("attributes")
+            .cloned()
+            .unwrap_or(Value::Object(Default::default()));
         let mut r = mk(kind, format!("fixture-related-{i}"), attrs);
         if let Some(region) = rel.get("region").and_then(Value::as_str) {
             r.region = Some(region.into());
@@ -38,12 +43,17 @@ pub(crate) fn fixture_inventory(check: &Check, text: &str) -> (Inventory, String
 }
 
 pub(crate) fn fixture_now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).single().expect("valid date")
+    Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
+        .single()
+        .expect("valid date")
 }
 
 fn run(check: &Check, text: &str) -> Outcome {
     let (inv, id) = fixture_inventory(check, text);
-    let ctx = Ctx { inventory: &inv, now: fixture_now() };
+    let ctx = Ctx {
+        inventory: &inv,
+        now: fixture_now(),
+    };
     let r = inv.get(&id).expect("subject present");
     check.evaluate(r, &ctx)
 }
@@ -71,18 +81,39 @@ fn every_check_is_documented_and_mapped() {
             "{}: code must be PROVIDER-SERVICE-NNN",
             c.code
         );
-        assert!(!c.title.is_empty() && c.rationale.len() > 40, "{}: needs a title and a rationale", c.code);
+        assert!(
+            !c.title.is_empty() && c.rationale.len() > 40,
+            "{}: needs a title and a rationale",
+            c.code
+        );
         assert!(c.remediation.len() > 20, "{}: needs a remediation", c.code);
-        assert!(c.kind.split('.').count() >= 2, "{}: bad kind {}", c.code, c.kind);
-        assert!(!c.frameworks.is_empty(), "{}: needs at least one framework mapping", c.code);
+        assert!(
+            c.kind.split('.').count() >= 2,
+            "{}: bad kind {}",
+            c.code,
+            c.kind
+        );
+        assert!(
+            !c.frameworks.is_empty(),
+            "{}: needs at least one framework mapping",
+            c.code
+        );
         for m in c.frameworks {
-            let (fw, ctl) = m.split_once(':').unwrap_or_else(|| panic!("{}: mapping {m} is not fw:control", c.code));
+            let (fw, ctl) = m
+                .split_once(':')
+                .unwrap_or_else(|| panic!("{}: mapping {m} is not fw:control", c.code));
             let f = framework(fw).unwrap_or_else(|| panic!("{}: unknown framework {fw}", c.code));
-            assert!(f.control(ctl).is_some(), "{}: {fw} has no control {ctl}", c.code);
+            assert!(
+                f.control(ctl).is_some(),
+                "{}: {fw} has no control {ctl}",
+                c.code
+            );
         }
         if c.provider() == "aws" {
             assert!(
-                c.frameworks.iter().any(|m| m.starts_with("cis-aws-3.0:") || m.starts_with("nist-800-53-r5:")),
+                c.frameworks
+                    .iter()
+                    .any(|m| m.starts_with("cis-aws-3.0:") || m.starts_with("nist-800-53-r5:")),
                 "{}: AWS checks map to CIS AWS 3.0 or NIST 800-53",
                 c.code
             );
@@ -93,15 +124,31 @@ fn every_check_is_documented_and_mapped() {
 #[test]
 fn every_check_has_passing_and_failing_fixtures() {
     for c in registry() {
-        assert!(!c.fixtures.pass.is_empty(), "{}: no passing fixture", c.code);
-        assert!(!c.fixtures.fail.is_empty(), "{}: no failing fixture", c.code);
+        assert!(
+            !c.fixtures.pass.is_empty(),
+            "{}: no passing fixture",
+            c.code
+        );
+        assert!(
+            !c.fixtures.fail.is_empty(),
+            "{}: no failing fixture",
+            c.code
+        );
         for (i, f) in c.fixtures.pass.iter().enumerate() {
             let o = run(c, f);
-            assert!(matches!(o, Outcome::Pass(_)), "{}: pass fixture #{i} gave {o:?}", c.code);
+            assert!(
+                matches!(o, Outcome::Pass(_)),
+                "{}: pass fixture #{i} gave {o:?}",
+                c.code
+            );
         }
         for (i, f) in c.fixtures.fail.iter().enumerate() {
             let o = run(c, f);
-            assert!(matches!(o, Outcome::Fail(_)), "{}: fail fixture #{i} gave {o:?}", c.code);
+            assert!(
+                matches!(o, Outcome::Fail(_)),
+                "{}: fail fixture #{i} gave {o:?}",
+                c.code
+            );
         }
     }
 }
@@ -111,7 +158,11 @@ fn an_unobserved_resource_is_not_assessed_never_pass() {
     // With no attributes observed, no check may claim a PASS.
     for c in registry() {
         let o = run(c, "{}");
-        assert!(!matches!(o, Outcome::Pass(_)), "{}: passed on an empty document: {o:?}", c.code);
+        assert!(
+            !matches!(o, Outcome::Pass(_)),
+            "{}: passed on an empty document: {o:?}",
+            c.code
+        );
     }
 }
 
@@ -130,6 +181,9 @@ fn every_automated_cis_control_has_a_check() {
         .map(|c| c.id.as_str())
         .collect();
     if std::env::var("YAGURA_ALLOW_CIS_GAPS").is_err() {
-        assert!(missing.is_empty(), "automated CIS AWS controls without a check: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "automated CIS AWS controls without a check: {missing:?}"
+        );
     }
 }

@@ -53,7 +53,9 @@ pub fn resources(stmt: &Value) -> Vec<String> {
 pub fn principal_is_public(stmt: &Value) -> bool {
     match stmt.get("Principal") {
         Some(Value::String(s)) => s == "*",
-        Some(Value::Object(m)) => m.values().any(|v| one_or_many(v).iter().any(|p| p.as_str() == Some("*"))),
+        Some(Value::Object(m)) => m
+            .values()
+            .any(|v| one_or_many(v).iter().any(|p| p.as_str() == Some("*"))),
         _ => false,
     }
 }
@@ -78,7 +80,9 @@ pub fn has_restricting_condition(stmt: &Value) -> bool {
         return false;
     };
     ops.values().any(|kv| match kv {
-        Value::Object(m) => m.keys().any(|k| KEYS.contains(&k.to_ascii_lowercase().as_str())),
+        Value::Object(m) => m
+            .keys()
+            .any(|k| KEYS.contains(&k.to_ascii_lowercase().as_str())),
         _ => false,
     })
 }
@@ -122,7 +126,10 @@ pub fn days_since(then: &str, now: DateTime<Utc>) -> Option<i64> {
 /// Account- and region-level checks read other resources from the inventory. They
 /// may only conclude when the collector says it saw that service completely:
 /// the `aws.account` / `aws.region` attribute `observed` lists such services.
-pub fn require_observed(r: &yagura_model::Resource, service: &str) -> Result<(), yagura_model::Outcome> {
+pub fn require_observed(
+    r: &yagura_model::Resource,
+    service: &str,
+) -> Result<(), yagura_model::Outcome> {
     let seen = r
         .attributes
         .get("observed")
@@ -156,8 +163,17 @@ mod tests {
     #[test]
     fn port_ranges() {
         assert!(rule_covers_port(&json!({"protocol": "-1"}), 22));
-        assert!(rule_covers_port(&json!({"protocol": "tcp", "from_port": 0, "to_port": 65535}), 3389));
-        assert!(!rule_covers_port(&json!({"protocol": "tcp", "from_port": 80, "to_port": 80}), 22));
-        assert!(!rule_covers_port(&json!({"protocol": "icmp", "from_port": -1, "to_port": -1}), 22));
+        assert!(rule_covers_port(
+            &json!({"protocol": "tcp", "from_port": 0, "to_port": 65535}),
+            3389
+        ));
+        assert!(!rule_covers_port(
+            &json!({"protocol": "tcp", "from_port": 80, "to_port": 80}),
+            22
+        ));
+        assert!(!rule_covers_port(
+            &json!({"protocol": "icmp", "from_port": -1, "to_port": -1}),
+            22
+        ));
     }
 }

@@ -137,7 +137,10 @@ impl Config {
             RawConfig::default()
         } else {
             serde_yaml::from_str(text).map_err(|e| {
-                let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+                let (line, column) = e
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((0, 0));
                 ConfigError::Parse {
                     file: path.to_path_buf(),
                     line,
@@ -159,8 +162,15 @@ impl Config {
             if reason.is_empty() {
                 return Err(err("a reason is mandatory"));
             }
-            if s.check.is_none() && s.resource.is_none() && s.account.is_none() && s.region.is_none() && s.tags.is_empty() {
-                return Err(err("needs at least one of check, resource, account, region or tags"));
+            if s.check.is_none()
+                && s.resource.is_none()
+                && s.account.is_none()
+                && s.region.is_none()
+                && s.tags.is_empty()
+            {
+                return Err(err(
+                    "needs at least one of check, resource, account, region or tags",
+                ));
             }
             let tags = s
                 .tags
@@ -169,10 +179,22 @@ impl Config {
                 .collect::<Result<Vec<_>, ConfigError>>()?;
             suppressions.push(Suppression {
                 name: format!("{}#{index}", path.display()),
-                check: s.check.as_deref().map(|p| glob(path, index, "check", p)).transpose()?,
-                resource: s.resource.as_deref().map(|p| glob(path, index, "resource", p)).transpose()?,
+                check: s
+                    .check
+                    .as_deref()
+                    .map(|p| glob(path, index, "check", p))
+                    .transpose()?,
+                resource: s
+                    .resource
+                    .as_deref()
+                    .map(|p| glob(path, index, "resource", p))
+                    .transpose()?,
                 account: s.account,
-                region: s.region.as_deref().map(|p| glob(path, index, "region", p)).transpose()?,
+                region: s
+                    .region
+                    .as_deref()
+                    .map(|p| glob(path, index, "region", p))
+                    .transpose()?,
                 tags,
                 reason: reason.to_string(),
                 expires: s.expires,
@@ -182,7 +204,11 @@ impl Config {
             file: Some(path.to_path_buf()),
             suppressions,
             fix_allow: raw.fix.allow,
-            policy_dirs: raw.policy_dirs.into_iter().map(|d| if d.is_relative() { base.join(d) } else { d }).collect(),
+            policy_dirs: raw
+                .policy_dirs
+                .into_iter()
+                .map(|d| if d.is_relative() { base.join(d) } else { d })
+                .collect(),
         })
     }
 }
@@ -195,7 +221,10 @@ impl Suppression {
                 .resource
                 .as_ref()
                 .is_none_or(|g| g.is_match(&r.id) || g.is_match(&r.name))
-            && self.account.as_ref().is_none_or(|a| r.account.as_deref() == Some(a))
+            && self
+                .account
+                .as_ref()
+                .is_none_or(|a| r.account.as_deref() == Some(a))
             && self
                 .region
                 .as_ref()
@@ -221,7 +250,11 @@ pub struct SuppressionOutcome {
 
 /// Mutes matching non-passing findings. An expired suppression mutes nothing;
 /// it is listed so the user sees why findings re-opened.
-pub fn apply_suppressions(findings: &mut [Finding], rules: &[Suppression], today: NaiveDate) -> SuppressionOutcome {
+pub fn apply_suppressions(
+    findings: &mut [Finding],
+    rules: &[Suppression],
+    today: NaiveDate,
+) -> SuppressionOutcome {
     let mut out = SuppressionOutcome::default();
     let mut expired_hits: BTreeMap<usize, usize> = BTreeMap::new();
     for f in findings.iter_mut() {

@@ -63,7 +63,10 @@ suppressions:
     assert_eq!(fs[0].muted.as_ref().unwrap().reason, "public website");
     assert_eq!(fs[0].display_status(), "MUTED");
     assert!(fs[1].muted.is_none());
-    assert_eq!(fs[2].muted.as_ref().unwrap().expires, Some(date("2030-01-01")));
+    assert_eq!(
+        fs[2].muted.as_ref().unwrap().expires,
+        Some(date("2030-01-01"))
+    );
     assert!(fs[3].muted.is_none(), "passing findings are never muted");
 }
 
@@ -79,7 +82,11 @@ fn expired_suppression_reopens_and_is_listed() {
     assert_eq!(out.muted, 0);
     assert!(fs[0].muted.is_none());
     assert_eq!(out.expired.len(), 1);
-    assert!(out.expired[0].contains("expired on 2025-12-31"), "{}", out.expired[0]);
+    assert!(
+        out.expired[0].contains("expired on 2025-12-31"),
+        "{}",
+        out.expired[0]
+    );
     // The day of expiry itself still mutes.
     let out = apply_suppressions(&mut fs, &cfg.suppressions, date("2025-12-31"));
     assert_eq!(out.muted, 1);
@@ -87,8 +94,15 @@ fn expired_suppression_reopens_and_is_listed() {
 
 #[test]
 fn reason_is_mandatory_and_errors_name_the_file() {
-    let e = Config::parse("suppressions:\n  - check: X\n", Path::new("conf/yagura.yaml")).unwrap_err();
-    assert_eq!(e.to_string(), "conf/yagura.yaml: suppression #1: a reason is mandatory");
+    let e = Config::parse(
+        "suppressions:\n  - check: X\n",
+        Path::new("conf/yagura.yaml"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "conf/yagura.yaml: suppression #1: a reason is mandatory"
+    );
     let e = Config::parse("suppressions:\n  - reason: all\n", Path::new("y.yaml")).unwrap_err();
     assert!(e.to_string().contains("at least one of"));
     let e = Config::parse("suppressions: [\n", Path::new("y.yaml")).unwrap_err();
@@ -99,7 +113,11 @@ fn reason_is_mandatory_and_errors_name_the_file() {
 
 #[test]
 fn fix_allowlist_and_policy_dirs_resolve() {
-    let cfg = Config::parse("fix:\n  allow: [AWS-S3-001]\npolicy_dirs: [pol]\n", Path::new("/p/yagura.yaml")).unwrap();
+    let cfg = Config::parse(
+        "fix:\n  allow: [AWS-S3-001]\npolicy_dirs: [pol]\n",
+        Path::new("/p/yagura.yaml"),
+    )
+    .unwrap();
     assert_eq!(cfg.fix_allow, vec!["AWS-S3-001"]);
     assert_eq!(cfg.policy_dirs, vec![PathBuf::from("/p/pol")]);
 }

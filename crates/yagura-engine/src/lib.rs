@@ -7,7 +7,9 @@ use globset::{GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use yagura_checks::{Check, Ctx};
 use yagura_config::{apply_suppressions, Suppression};
-use yagura_model::{fingerprint, Finding, FindingSource, Inventory, Outcome, Resource, ResourceRef};
+use yagura_model::{
+    fingerprint, Finding, FindingSource, Inventory, Outcome, Resource, ResourceRef,
+};
 use yagura_policy::{Policy, PolicyError};
 
 /// Which checks run: `--checks` and `--skip-checks` take codes or globs (`AWS-S3-*`).
@@ -54,7 +56,8 @@ impl Selection {
     }
 
     pub fn allows(&self, code: &str) -> bool {
-        self.include.as_ref().is_none_or(|g| g.is_match(code)) && !self.exclude.as_ref().is_some_and(|g| g.is_match(code))
+        self.include.as_ref().is_none_or(|g| g.is_match(code))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(code))
     }
 }
 
@@ -105,7 +108,9 @@ fn finding_from_policy(p: &Policy, r: &Resource, outcome: Outcome) -> Finding {
         resource: ResourceRef::from(r),
         frameworks: m.frameworks.clone(),
         remediation: m.remediation.clone(),
-        source: FindingSource::Rego { file: p.file.clone() },
+        source: FindingSource::Rego {
+            file: p.file.clone(),
+        },
         muted: None,
         first_seen: None,
         last_seen: None,
@@ -126,12 +131,14 @@ impl Engine<'_> {
         for r in inventory.resources() {
             if let Some(checks) = by_kind.get(r.kind.as_str()) {
                 for c in checks {
-                    out.findings.push(finding_from_check(c, r, c.evaluate(r, &ctx)));
+                    out.findings
+                        .push(finding_from_check(c, r, c.evaluate(r, &ctx)));
                 }
             }
         }
         self.run_policies(inventory, &mut out);
-        let applied = apply_suppressions(&mut out.findings, self.suppressions, self.now.date_naive());
+        let applied =
+            apply_suppressions(&mut out.findings, self.suppressions, self.now.date_naive());
         out.notices.extend(applied.expired);
         out
     }
@@ -151,7 +158,8 @@ impl Engine<'_> {
                     None => match serde_json_string(r) {
                         Ok(j) => json.insert(j),
                         Err(e) => {
-                            out.errors.push(format!("{}: cannot serialise for policies: {e}", r.id));
+                            out.errors
+                                .push(format!("{}: cannot serialise for policies: {e}", r.id));
                             break;
                         }
                     },

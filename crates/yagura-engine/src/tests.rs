@@ -40,7 +40,10 @@ fn checks_run_on_their_kind_and_findings_are_stable() {
     };
     let a = engine.run(&inv);
     let statuses: Vec<Status> = a.findings.iter().map(|f| f.status).collect();
-    assert_eq!(statuses, vec![Status::Fail, Status::Pass, Status::NotAssessed]);
+    assert_eq!(
+        statuses,
+        vec![Status::Fail, Status::Pass, Status::NotAssessed]
+    );
     let b = engine.run(&inv);
     assert_eq!(a.findings[0].id, b.findings[0].id);
     assert_ne!(a.findings[0].id, a.findings[1].id);
@@ -72,7 +75,12 @@ fn policies_and_suppressions_share_the_finding_model() {
     assert_eq!(f.check, "ACME-1");
     assert_eq!(f.status, Status::Fail);
     assert_eq!(f.display_status(), "MUTED");
-    assert_eq!(f.source, FindingSource::Rego { file: "p.rego".into() });
+    assert_eq!(
+        f.source,
+        FindingSource::Rego {
+            file: "p.rego".into()
+        }
+    );
 }
 
 #[test]

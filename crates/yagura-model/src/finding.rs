@@ -160,9 +160,19 @@ impl Finding {
 }
 
 /// The stable finding id: a hash of the check code and the resource identity.
-pub fn fingerprint(check: &str, resource_id: &str, account: Option<&str>, region: Option<&str>) -> String {
+pub fn fingerprint(
+    check: &str,
+    resource_id: &str,
+    account: Option<&str>,
+    region: Option<&str>,
+) -> String {
     let mut h = Sha256::new();
-    for part in [check, resource_id, account.unwrap_or(""), region.unwrap_or("")] {
+    for part in [
+        check,
+        resource_id,
+        account.unwrap_or(""),
+        region.unwrap_or(""),
+    ] {
         h.update(part.as_bytes());
         h.update([0u8]);
     }

@@ -220,7 +220,11 @@ impl Inventory {
     }
 
     /// Resources of `kind` in the same account as `r` (any region).
-    pub fn related<'a>(&'a self, kind: &str, r: &'a Resource) -> impl Iterator<Item = &'a Resource> + 'a {
+    pub fn related<'a>(
+        &'a self,
+        kind: &str,
+        r: &'a Resource,
+    ) -> impl Iterator<Item = &'a Resource> + 'a {
         self.of_kind(kind).filter(move |o| o.account == r.account)
     }
 }

@@ -36,7 +36,11 @@ pub enum PolicyError {
     #[error("{file}: cannot read: {message}")]
     Read { file: String, message: String },
     #[error("{file}:{line}: METADATA annotation: {message}")]
-    Metadata { file: String, line: usize, message: String },
+    Metadata {
+        file: String,
+        line: usize,
+        message: String,
+    },
     /// regorus' message already carries `file:line:column`.
     #[error("{message}")]
     Parse { file: String, message: String },
@@ -105,13 +109,17 @@ fn parse_metadata(file: &str, text: &str) -> Result<(RawMeta, usize), PolicyErro
         return Err(PolicyError::Metadata {
             file: file.into(),
             line: 1,
-            message: "no `# METADATA` annotation; custom.code, custom.severity and title are required".into(),
+            message:
+                "no `# METADATA` annotation; custom.code, custom.severity and title are required"
+                    .into(),
         });
     };
     let mut yaml = String::new();
     for l in &lines[start + 1..] {
         let t = l.trim_start();
-        let Some(rest) = t.strip_prefix('#') else { break };
+        let Some(rest) = t.strip_prefix('#') else {
+            break;
+        };
         yaml.push_str(rest.strip_prefix(' ').unwrap_or(rest));
         yaml.push('\n');
     }
@@ -178,7 +186,11 @@ impl Policy {
     }
 
     /// Evaluates `deny` with `input_json` (the resource serialised) as input.
-    pub fn evaluate_json(&mut self, resource_id: &str, input_json: &str) -> Result<Outcome, PolicyError> {
+    pub fn evaluate_json(
+        &mut self,
+        resource_id: &str,
+        input_json: &str,
+    ) -> Result<Outcome, PolicyError> {
         let rule = format!("{}.deny", self.package);
         let err = |message: String| PolicyError::Eval {
             file: self.file.clone(),
@@ -186,16 +198,26 @@ impl Policy {
             resource: resource_id.into(),
             message,
         };
-        self.engine.set_input_json(input_json).map_err(|e| err(e.to_string()))?;
-        let value = self.engine.eval_rule(rule.clone()).map_err(|e| err(e.to_string()))?;
+        self.engine
+            .set_input_json(input_json)
+            .map_err(|e| err(e.to_string()))?;
+        let value = self
+            .engine
+            .eval_rule(rule.clone())
+            .map_err(|e| err(e.to_string()))?;
         let json = value.to_json_str().map_err(|e| err(e.to_string()))?;
-        let parsed: serde_json::Value = serde_json::from_str(&json).map_err(|e| err(e.to_string()))?;
+        let parsed: serde_json::Value =
+            serde_json::from_str(&json).map_err(|e| err(e.to_string()))?;
         let messages: Vec<String> = match parsed {
             serde_json::Value::Array(items) => items.into_iter().map(message_of).collect(),
             // An undefined `deny` (no rule body matched) means nothing is denied.
             serde_json::Value::String(s) if s == "<undefined>" => vec![],
             serde_json::Value::Null => vec![],
-            other => return Err(err(format!("`deny` must be a set of messages, got {other}"))),
+            other => {
+                return Err(err(format!(
+                    "`deny` must be a set of messages, got {other}"
+                )))
+            }
         };
         Ok(if messages.is_empty() {
             Outcome::Pass(format!("{}: no violation", self.meta.title))
@@ -266,7 +288,9 @@ fn collect_rego(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<PolicyErr
         let p = entry.path();
         if p.is_dir() {
             collect_rego(&p, files, errors);
-        } else if p.extension().is_some_and(|e| e == "rego") && !p.to_string_lossy().ends_with("_test.rego") {
+        } else if p.extension().is_some_and(|e| e == "rego")
+            && !p.to_string_lossy().ends_with("_test.rego")
+        {
             files.push(p);
         }
     }

@@ -57,7 +57,10 @@ deny contains "versioning is off" if {
     let mut p = Policy::from_source("v.rego", src).unwrap();
     let mut r = bucket(json!({}));
     r.attributes = json!({"versioning": {"status": "Suspended"}});
-    assert_eq!(p.evaluate(&r).unwrap(), Outcome::Fail("versioning is off".into()));
+    assert_eq!(
+        p.evaluate(&r).unwrap(),
+        Outcome::Fail("versioning is off".into())
+    );
     r.attributes = json!({"versioning": {"status": "Enabled"}});
     assert!(matches!(p.evaluate(&r).unwrap(), Outcome::Pass(_)));
 }
@@ -75,7 +78,11 @@ fn a_syntax_error_names_file_and_line() {
 fn missing_metadata_is_an_error_with_a_line() {
     let e = Policy::from_source("m.rego", "package x\n").unwrap_err();
     assert!(e.to_string().starts_with("m.rego:1: METADATA"), "{e}");
-    let e = Policy::from_source("m.rego", "# METADATA\n# title: t\n# custom:\n#   severity: urgent\n#   code: X\npackage x\n").unwrap_err();
+    let e = Policy::from_source(
+        "m.rego",
+        "# METADATA\n# title: t\n# custom:\n#   severity: urgent\n#   code: X\npackage x\n",
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("unknown severity"), "{e}");
 }
 
@@ -84,7 +91,11 @@ fn load_dir_keeps_good_policies_next_to_broken_ones() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.rego"), OWNER_TAG).unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
-    std::fs::write(dir.path().join("sub/b.rego"), "# METADATA\n# title: t\n# custom: {code: B}\npackage b\ndeny contains x if {\n").unwrap();
+    std::fs::write(
+        dir.path().join("sub/b.rego"),
+        "# METADATA\n# title: t\n# custom: {code: B}\npackage b\ndeny contains x if {\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
     let (policies, errors) = load_dir(dir.path());
     assert_eq!(policies.len(), 1);

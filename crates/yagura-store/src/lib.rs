@@ -31,7 +31,11 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("store {path}: corrupt record {what}: {message}")]
-    Corrupt { path: String, what: String, message: String },
+    Corrupt {
+        path: String,
+        what: String,
+        message: String,
+    },
     #[error("store {path}: no scan `{id}`")]
     NoSuchScan { path: String, id: String },
     #[error("store {path}: written by a newer yagura (schema {found}, this build knows {SCHEMA_VERSION})")]
@@ -104,14 +108,23 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let p = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: p.clone(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: p.clone(),
+                source,
+            })?;
         }
-        let sql = |source| StoreError::Sqlite { path: p.clone(), source };
+        let sql = |source| StoreError::Sqlite {
+            path: p.clone(),
+            source,
+        };
         let conn = Connection::open(path).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(60)).map_err(sql)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(sql)?;
         let mut store = Store { conn, path: p };
         store.migrate()?;
         Ok(store)
@@ -126,8 +139,14 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite { path: path.clone(), source };
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        let sql = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
         tx.execute_batch(
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS scans (
@@ -156,9 +175,11 @@ impl Store {
         )
         .map_err(sql)?;
         let found: Option<i64> = tx
-            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| {
-                r.get::<_, String>(0)
-            })
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
             .optional()
             .map_err(sql)?
             .and_then(|v| v.parse().ok());
@@ -178,19 +199,31 @@ impl Store {
 
     /// Saves a scan with its resources and findings, and fills each finding's
     /// `first_seen`/`last_seen` from the scope's history.
-    pub fn save_scan(&mut self, report: &mut ScanReport, resources: &[Resource]) -> Result<(), StoreError> {
+    pub fn save_scan(
+        &mut self,
+        report: &mut ScanReport,
+        resources: &[Resource],
+    ) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+        let sql = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
         let json = |what: &str, e: serde_json::Error| StoreError::Corrupt {
             path: path.clone(),
             what: what.to_string(),
             message: e.to_string(),
         };
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
         let seen = ts(&report.finished);
         {
             let mut get = tx
-                .prepare_cached("SELECT first_seen FROM finding_history WHERE scope = ?1 AND finding_id = ?2")
+                .prepare_cached(
+                    "SELECT first_seen FROM finding_history WHERE scope = ?1 AND finding_id = ?2",
+                )
                 .map_err(sql)?;
             let mut put = tx
                 .prepare_cached(
@@ -211,7 +244,8 @@ impl Store {
                         .unwrap_or(report.finished),
                 );
                 f.last_seen = Some(report.finished);
-                put.execute(params![report.scope, f.id, seen, f.status.as_str()]).map_err(sql)?;
+                put.execute(params![report.scope, f.id, seen, f.status.as_str()])
+                    .map_err(sql)?;
             }
         }
         let extra = serde_json::json!({
@@ -243,7 +277,8 @@ impl Store {
                 .map_err(sql)?;
             for r in resources {
                 let doc = serde_json::to_string(r).map_err(|e| json(&r.id, e))?;
-                ins.execute(params![report.id, r.id, r.kind, r.account, r.region, doc]).map_err(sql)?;
+                ins.execute(params![report.id, r.id, r.kind, r.account, r.region, doc])
+                    .map_err(sql)?;
             }
             let mut ins = tx
                 .prepare_cached(
@@ -270,7 +305,11 @@ impl Store {
     }
 
     /// Scans, newest first, optionally of one scope.
-    pub fn list_scans(&self, scope: Option<&str>, limit: usize) -> Result<Vec<ScanSummary>, StoreError> {
+    pub fn list_scans(
+        &self,
+        scope: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ScanSummary>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -356,8 +395,14 @@ impl Store {
             what: format!("scan {full}"),
             message,
         };
-        let extra: serde_json::Value = serde_json::from_str(&row.6).map_err(|e| corrupt(e.to_string()))?;
-        let field = |k: &str| extra.get(k).cloned().unwrap_or(serde_json::Value::Array(vec![]));
+        let extra: serde_json::Value =
+            serde_json::from_str(&row.6).map_err(|e| corrupt(e.to_string()))?;
+        let field = |k: &str| {
+            extra
+                .get(k)
+                .cloned()
+                .unwrap_or(serde_json::Value::Array(vec![]))
+        };
         Ok(ScanReport {
             id: full.clone(),
             scope: row.0,
@@ -366,10 +411,13 @@ impl Store {
             finished: self.parse_time(&full, &row.3)?,
             tool_version: row.4,
             resource_count: row.5 as usize,
-            targets: serde_json::from_value(field("targets")).map_err(|e| corrupt(e.to_string()))?,
-            not_assessed: serde_json::from_value(field("not_assessed")).map_err(|e| corrupt(e.to_string()))?,
+            targets: serde_json::from_value(field("targets"))
+                .map_err(|e| corrupt(e.to_string()))?,
+            not_assessed: serde_json::from_value(field("not_assessed"))
+                .map_err(|e| corrupt(e.to_string()))?,
             errors: serde_json::from_value(field("errors")).map_err(|e| corrupt(e.to_string()))?,
-            notices: serde_json::from_value(field("notices")).map_err(|e| corrupt(e.to_string()))?,
+            notices: serde_json::from_value(field("notices"))
+                .map_err(|e| corrupt(e.to_string()))?,
             findings: self.findings_of(&full)?,
         })
     }
@@ -380,7 +428,9 @@ impl Store {
             .prepare("SELECT finding_id, doc FROM findings WHERE scan_id = ?1 ORDER BY rowid")
             .map_err(self.err())?;
         let rows = stmt
-            .query_map(params![scan], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map(params![scan], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .map_err(self.err())?;
         let mut out = Vec::new();
         for row in rows {
@@ -402,7 +452,9 @@ impl Store {
             .prepare("SELECT id, doc FROM resources WHERE scan_id = ?1 ORDER BY rowid")
             .map_err(self.err())?;
         let rows = stmt
-            .query_map(params![full], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map(params![full], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .map_err(self.err())?;
         let mut out = Vec::new();
         for row in rows {
@@ -443,8 +495,18 @@ impl Store {
         let a = self.load_scan(from)?;
         let b = self.load_scan(to)?;
         let open = |f: &Finding| f.status == Status::Fail;
-        let before: HashMap<&str, &Finding> = a.findings.iter().filter(|f| open(f)).map(|f| (f.id.as_str(), f)).collect();
-        let after: HashMap<&str, &Finding> = b.findings.iter().filter(|f| open(f)).map(|f| (f.id.as_str(), f)).collect();
+        let before: HashMap<&str, &Finding> = a
+            .findings
+            .iter()
+            .filter(|f| open(f))
+            .map(|f| (f.id.as_str(), f))
+            .collect();
+        let after: HashMap<&str, &Finding> = b
+            .findings
+            .iter()
+            .filter(|f| open(f))
+            .map(|f| (f.id.as_str(), f))
+            .collect();
         let mut d = Diff {
             from: a.id.clone(),
             to: b.id.clone(),
@@ -505,7 +567,11 @@ impl Store {
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, i64>(5)?,
-                    [r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?],
+                    [
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, String>(8)?,
+                    ],
                     r.get::<_, String>(9)?,
                     r.get::<_, Option<String>>(10)?,
                 ))
@@ -513,8 +579,11 @@ impl Store {
             .map_err(self.err())?;
         let mut out = Vec::new();
         for row in rows {
-            let (time, check, resource_id, account, region, dry, docs, status, error) = row.map_err(self.err())?;
-            let parse = |s: &str| serde_json::from_str(s).unwrap_or(serde_json::Value::String(s.to_string()));
+            let (time, check, resource_id, account, region, dry, docs, status, error) =
+                row.map_err(self.err())?;
+            let parse = |s: &str| {
+                serde_json::from_str(s).unwrap_or(serde_json::Value::String(s.to_string()))
+            };
             out.push(RemediationRecord {
                 time: self.parse_time("remediation", &time)?,
                 check,

@@ -56,13 +56,21 @@ fn history_and_diff_across_scans() {
     let mut r1 = report(
         "scan-1",
         0,
-        vec![finding("C1", "a", Status::Fail), finding("C1", "b", Status::Fail), finding("C2", "a", Status::Pass)],
+        vec![
+            finding("C1", "a", Status::Fail),
+            finding("C1", "b", Status::Fail),
+            finding("C2", "a", Status::Pass),
+        ],
     );
     s.save_scan(&mut r1, &[]).unwrap();
     let mut r2 = report(
         "scan-2",
         5,
-        vec![finding("C1", "a", Status::Fail), finding("C1", "b", Status::Pass), finding("C2", "a", Status::Fail)],
+        vec![
+            finding("C1", "a", Status::Fail),
+            finding("C1", "b", Status::Pass),
+            finding("C2", "a", Status::Fail),
+        ],
     );
     s.save_scan(&mut r2, &[]).unwrap();
     // first_seen stays at the first scan, last_seen moves.
@@ -71,19 +79,29 @@ fn history_and_diff_across_scans() {
     assert_eq!(a.last_seen, Some(r2.finished));
 
     let d = s.diff("scan-1", "scan-2").unwrap();
-    let ids = |v: &[Finding]| v.iter().map(|f| format!("{}:{}", f.check, f.resource.id)).collect::<Vec<_>>();
+    let ids = |v: &[Finding]| {
+        v.iter()
+            .map(|f| format!("{}:{}", f.check, f.resource.id))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&d.new), vec!["C2:a"]);
     assert_eq!(ids(&d.resolved), vec!["C1:b"]);
     assert_eq!(ids(&d.unchanged), vec!["C1:a"]);
 
     let list = s.list_scans(Some("aws:1"), 10).unwrap();
-    assert_eq!(list.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(), vec!["scan-2", "scan-1"]);
+    assert_eq!(
+        list.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+        vec!["scan-2", "scan-1"]
+    );
     assert_eq!((list[0].fail, list[0].pass), (2, 1));
 
     let loaded = s.load_scan("scan-1").unwrap();
     assert_eq!(loaded.findings.len(), 3);
     assert_eq!(loaded.not_assessed[0].reason, "AccessDenied");
-    assert!(matches!(s.load_scan("nope"), Err(StoreError::NoSuchScan { .. })));
+    assert!(matches!(
+        s.load_scan("nope"),
+        Err(StoreError::NoSuchScan { .. })
+    ));
     // A duplicate id is rejected and leaves the store as it was.
     let mut dup = report("scan-1", 9, vec![finding("C9", "z", Status::Fail)]);
     assert!(s.save_scan(&mut dup, &[]).is_err());
@@ -101,7 +119,9 @@ fn concurrent_writers_do_not_corrupt_the_store() {
             std::thread::spawn(move || {
                 let mut s = Store::open(&path).unwrap();
                 for i in 0..15 {
-                    let fs = (0..50).map(|n| finding("C", &format!("w{w}-r{n}"), Status::Fail)).collect();
+                    let fs = (0..50)
+                        .map(|n| finding("C", &format!("w{w}-r{n}"), Status::Fail))
+                        .collect();
                     let mut r = report(&format!("w{w}-{i}"), i, fs);
                     s.save_scan(&mut r, &[]).unwrap();
                 }
@@ -115,7 +135,10 @@ fn concurrent_writers_do_not_corrupt_the_store() {
     let scans = s.list_scans(None, 1000).unwrap();
     assert_eq!(scans.len(), 60);
     assert!(scans.iter().all(|x| x.fail == 50));
-    let ok: String = s.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let ok: String = s
+        .conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(ok, "ok");
 }
 

@@ -1,0 +1,198 @@
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "yagura",
+    version,
+    about = "Cloud-native application protection: cloud posture, IaC and workloads in one tool"
+)]
+pub struct Cli {
+    /// More logs on stderr (-v, -vv, -vvv). `YAGURA_LOG` takes a tracing filter.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan targets. With no target: everything found on this machine.
+    Scan(ScanCmd),
+    /// The built-in check catalogue.
+    #[command(subcommand)]
+    Checks(ChecksCmd),
+    /// Stored findings and scans.
+    #[command(subcommand)]
+    Findings(FindingsCmd),
+    /// Compliance frameworks and their pass rates.
+    #[command(subcommand)]
+    Frameworks(FrameworksCmd),
+    /// Apply remediations for allowlisted checks (never without an allowlist).
+    Fix(FixCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct ScanCmd {
+    #[command(subcommand)]
+    pub target: Option<ScanTarget>,
+    #[command(flatten)]
+    pub common: CommonScanArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScanTarget {
+    /// A live AWS account (or an organization) through the AWS API.
+    Aws {
+        #[command(flatten)]
+        aws: AwsArgs,
+    },
+    /// AWS Config snapshot / configuration-history files (.json or .json.gz; a file or a folder).
+    AwsConfig { path: PathBuf },
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct AwsArgs {
+    /// AWS CLI profile to use (default: the AWS CLI's own resolution).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Regions to scan (default: every enabled region).
+    #[arg(long, value_delimiter = ',')]
+    pub region: Vec<String>,
+    /// Send API calls here instead of AWS (an emulator, a VPC endpoint…).
+    #[arg(long, env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Scan every active account of the AWS Organization.
+    #[arg(long)]
+    pub org: bool,
+    /// The role assumed in each member account.
+    #[arg(long, default_value = "OrganizationAccountAccessRole")]
+    pub role_name: String,
+    /// Scan these accounts (assuming --role-name in each) instead of listing the organization.
+    #[arg(long, value_delimiter = ',')]
+    pub accounts: Vec<String>,
+    /// Concurrent API calls per service and account.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct CommonScanArgs {
+    /// Output formats, comma-separated: table, json, ocsf, asff, sarif, csv, html.
+    #[arg(long, short = 'f', value_delimiter = ',', global = true)]
+    pub format: Vec<String>,
+    /// Output file (one format) or folder (several). Default: stdout.
+    #[arg(long, short = 'o', global = true)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when an open (unmuted) failure has at least this severity.
+    #[arg(long, global = true)]
+    pub fail_on: Option<String>,
+    /// The findings store (SQLite). Default: yagura.db in the user's data folder.
+    #[arg(long, env = "YAGURA_DB", global = true)]
+    pub db: Option<PathBuf>,
+    /// Do not write the scan to the store.
+    #[arg(long, global = true)]
+    pub no_store: bool,
+    /// Project configuration (default: ./yagura.yaml when present).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Folders of Rego policies to evaluate as well.
+    #[arg(long, global = true)]
+    pub policy_dir: Vec<PathBuf>,
+    /// Only these checks (codes or globs, comma-separated).
+    #[arg(long, value_delimiter = ',', global = true)]
+    pub checks: Vec<String>,
+    /// Skip these checks (codes or globs, comma-separated).
+    #[arg(long, value_delimiter = ',', global = true)]
+    pub skip_checks: Vec<String>,
+    /// List passing findings in the table too.
+    #[arg(long, global = true)]
+    pub show_passed: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ChecksCmd {
+    /// Every check: code, severity, resource kind, title.
+    List {
+        /// table or json
+        #[arg(long, short = 'f', default_value = "table")]
+        format: String,
+        /// Only checks whose code matches this glob (AWS-S3-*).
+        #[arg(long)]
+        filter: Option<String>,
+    },
+    /// One check in full: rationale, remediation, frameworks.
+    Show { code: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FindingsCmd {
+    /// New, resolved and unchanged failures between two scans of the same scope.
+    Diff {
+        /// Older scan id (or prefix). Default: the second-latest scan of --scope.
+        from: Option<String>,
+        /// Newer scan id (or prefix). Default: the latest scan of --scope.
+        to: Option<String>,
+        /// The scope to compare (e.g. aws:123456789012). Default: the latest scan's scope.
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long, short = 'f', default_value = "table")]
+        format: String,
+        #[arg(long, env = "YAGURA_DB")]
+        db: Option<PathBuf>,
+    },
+    /// Stored scans, newest first.
+    Scans {
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, env = "YAGURA_DB")]
+        db: Option<PathBuf>,
+    },
+    /// Render a stored scan again, in any format.
+    Show {
+        /// Scan id or prefix (default: the latest).
+        scan: Option<String>,
+        #[command(flatten)]
+        common: CommonScanArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FrameworksCmd {
+    /// The embedded frameworks.
+    List,
+    /// Pass rate per control of one framework, from a stored scan.
+    Report {
+        /// Framework id (cis-aws-3.0, nist-800-53-r5, pci-dss-4.0).
+        framework: String,
+        /// Scan id or prefix (default: the latest).
+        #[arg(long)]
+        scan: Option<String>,
+        #[arg(long, env = "YAGURA_DB")]
+        db: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct FixCmd {
+    /// Checks to remediate (also taken from `fix.allow` in yagura.yaml). Only these are touched.
+    #[arg(long = "check", value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// Print the exact API calls; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Fix the failures of this stored scan (default: scan the account now).
+    #[arg(long)]
+    pub scan: Option<String>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[arg(long, env = "YAGURA_DB")]
+    pub db: Option<PathBuf>,
+}
