@@ -146,6 +146,7 @@ impl<'a> Rc<'a> {
         }
     }
 
+    client!(sts, aws_sdk_sts);
     client!(ec2, aws_sdk_ec2);
     client!(iam, aws_sdk_iam);
     client!(kms, aws_sdk_kms);

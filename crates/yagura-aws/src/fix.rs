@@ -786,9 +786,10 @@ async fn read_state(plan: &FixPlan, rc: &Rc<'_>) -> Result<Value, AwsError> {
             Ok(json!({ "password_policy": v }))
         }
         FixKind::CloudTrailLogFileValidation => {
-            let ct = rc.cloudtrail();
             let name = param_str(first, "Name")?;
+            // A trail is described in its home region, where the update went.
             let trail_rc = rc.scope.region(&first.region);
+            let ct = trail_rc.cloudtrail();
             let out = trail_rc
                 .call(
                     "cloudtrail",

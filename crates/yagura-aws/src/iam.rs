@@ -13,6 +13,10 @@ use std::time::Duration;
 const SUPPORT_POLICY: &str = "AWSSupportAccess";
 const CLOUDSHELL_POLICY: &str = "AWSCloudShellFullAccess";
 
+/// The root fields read from the credential report.
+const ROOT_REPORT_FIELDS: &str =
+    "root.password_last_used, root.access_key_1_last_used, root.access_key_2_last_used";
+
 pub(crate) fn account_arn(rc: &Rc<'_>) -> String {
     format!("arn:{}:iam::{}:root", rc.scope.partition, rc.scope.account)
 }
@@ -43,14 +47,32 @@ pub(crate) async fn account_settings(rc: &Rc<'_>) -> Part {
     match summary {
         Ok((mfa, keys)) => {
             mfa_enabled = mfa;
-            if let Some(m) = mfa {
-                root.insert("mfa_enabled".into(), json!(m));
+            match mfa {
+                Some(m) => {
+                    root.insert("mfa_enabled".into(), json!(m));
+                }
+                None => part.attr_invalid(
+                    &id,
+                    "root.mfa_enabled, root.hardware_mfa",
+                    "iam:GetAccountSummary returned no AccountMFAEnabled",
+                ),
             }
-            if let Some(k) = keys {
-                root.insert("access_keys_active".into(), json!(k));
+            match keys {
+                Some(k) => {
+                    root.insert("access_keys_active".into(), json!(k));
+                }
+                None => part.attr_invalid(
+                    &id,
+                    "root.access_keys_active",
+                    "iam:GetAccountSummary returned no AccountAccessKeysPresent",
+                ),
             }
         }
-        Err(e) => part.attr_failed(&id, "root.mfa_enabled", &e),
+        Err(e) => part.attr_failed(
+            &id,
+            "root.mfa_enabled, root.access_keys_active, root.hardware_mfa",
+            &e,
+        ),
     }
     match report {
         Ok(Some(row)) => {
@@ -60,10 +82,10 @@ pub(crate) async fn account_settings(rc: &Rc<'_>) -> Part {
         }
         Ok(None) => part.attr_invalid(
             &id,
-            "root.password_last_used",
+            ROOT_REPORT_FIELDS,
             "the credential report has no root account row",
         ),
-        Err(why) => part.attr_invalid(&id, "root.password_last_used", &why),
+        Err(why) => part.attr_invalid(&id, ROOT_REPORT_FIELDS, &why),
     }
     match (vmfa, mfa_enabled) {
         (Ok(virtual_root), Some(enabled)) => {
@@ -292,8 +314,8 @@ async fn account_public_access_block(rc: &Rc<'_>) -> Result<Value, crate::error:
     let s3c = rc.s3control();
     match rc
         .call(
-            "s3",
-            "GetPublicAccessBlock(account)",
+            "s3control",
+            "GetPublicAccessBlock",
             s3c.get_public_access_block()
                 .account_id(&rc.scope.account)
                 .send(),

@@ -293,7 +293,7 @@ pub async fn collect(
 
 /// `(account id, partition)` of the credentials.
 async fn caller_identity(rc: &Rc<'_>) -> Result<(String, String), AwsError> {
-    let sts = sts_client(rc);
+    let sts = rc.sts();
     let out = rc
         .call("sts", "GetCallerIdentity", sts.get_caller_identity().send())
         .await
@@ -313,13 +313,6 @@ async fn caller_identity(rc: &Rc<'_>) -> Result<(String, String), AwsError> {
         .unwrap_or("aws")
         .to_string();
     Ok((account, partition))
-}
-
-fn sts_client(rc: &Rc<'_>) -> aws_sdk_sts::Client {
-    let conf = aws_sdk_sts::config::Builder::from(&rc.scope.sdk)
-        .region(Region::new(rc.api_region.clone()))
-        .build();
-    aws_sdk_sts::Client::from_conf(conf)
 }
 
 /// The accounts to scan, and targets for a failed organization listing.

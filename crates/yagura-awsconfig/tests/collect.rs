@@ -86,13 +86,13 @@ fn resource_identity_tags_and_location() {
         "{}",
         loc.file
     );
-    // IAM is global: no region.
+    // IAM is global: region `global`, as the live collector reports it.
     let u = find(
         &c,
         "aws.iam.user",
         &format!("arn:aws:iam::{ACCT}:user/alice"),
     );
-    assert_eq!(u.region, None);
+    assert_eq!(u.region.as_deref(), Some("global"));
     // EC2 names come from the Name tag when there is one.
     assert_eq!(
         find(&c, "aws.ec2.instance", &ec2("instance", "i-good")).name,

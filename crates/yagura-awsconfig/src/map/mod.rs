@@ -499,10 +499,8 @@ pub(crate) fn partition(item: &ConfigItem) -> &str {
 pub(crate) fn base(item: &ConfigItem, kind: &str, id: String, name: String) -> Resource {
     let mut r = Resource::new(kind, id, name);
     r.account = item.account.clone();
-    r.region = item
-        .region
-        .clone()
-        .filter(|reg| reg != GLOBAL && !reg.is_empty());
+    // Global resources (IAM) keep region `global`, as the live collector reports them.
+    r.region = item.region.clone().filter(|reg| !reg.is_empty());
     r.tags = item.tags.clone();
     r.source = SourceKind::AwsConfig;
     r.location = Some(Location {
