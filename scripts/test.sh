@@ -23,5 +23,8 @@ fi
 PY_BIN="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
 export PATH="$PATH:$PY_BIN"
 
+# moto is installed above, so emulator tests must run, not skip.
+export YAGURA_REQUIRE_MOTO="${YAGURA_REQUIRE_MOTO:-1}"
+
 cargo fmt --all -- --check
 cargo test --workspace --no-fail-fast "$@"

@@ -77,6 +77,9 @@ pub struct AwsArgs {
     /// Concurrent API calls per service and account.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
+    /// Attempts per API call, the first included (adaptive retry with backoff on throttling).
+    #[arg(long, default_value_t = 3)]
+    pub max_attempts: u32,
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -53,6 +53,7 @@ async fn scan_everything(common: &CommonScanArgs) -> Result<ExitCode> {
         endpoint_url: std::env::var("AWS_ENDPOINT_URL").ok(),
         role_name: "OrganizationAccountAccessRole".into(),
         concurrency: 8,
+        max_attempts: 3,
         ..Default::default()
     };
     if yagura_aws::credentials_available(aws_args.profile.as_deref()).await {

@@ -19,6 +19,7 @@ pub fn options(args: &AwsArgs) -> AwsScanOptions {
         role_name: args.role_name.clone(),
         accounts: args.accounts.clone(),
         max_concurrency_per_service: args.concurrency.max(1),
+        max_attempts: args.max_attempts.max(1),
         ..AwsScanOptions::default()
     }
 }

@@ -34,7 +34,9 @@ pub static CHECK: Check = Check {
             monitoring_fixture!(pattern: r#""{ ($.eventSource = \"iam.amazonaws.com\") && (($.eventName = \"DeleteGroupPolicy\") || ($.eventName = \"DeleteRolePolicy\") || ($.eventName = \"DeleteUserPolicy\") || ($.eventName = \"PutGroupPolicy\") || ($.eventName = \"PutRolePolicy\") || ($.eventName = \"PutUserPolicy\") || ($.eventName = \"CreatePolicy\") || ($.eventName = \"DeletePolicy\") || ($.eventName = \"CreatePolicyVersion\") || ($.eventName = \"DeletePolicyVersion\") || ($.eventName = \"AttachRolePolicy\") || ($.eventName = \"DetachRolePolicy\") || ($.eventName = \"AttachUserPolicy\") || ($.eventName = \"DetachUserPolicy\") || ($.eventName = \"AttachGroupPolicy\")) }""#, alarm: yes),
         ],
     },
-    notes: "",
+    notes: "The emulator used in CI (moto) cannot answer CloudWatch DescribeAlarms in the Smithy \
+        RPC v2 CBOR protocol the AWS SDK for Rust uses; the check is covered by snapshot \
+        fixtures only (the end-to-end test asserts it is NOT_ASSESSED there).",
 };
 
 /// What CIS 4.4 asks a metric filter to catch.

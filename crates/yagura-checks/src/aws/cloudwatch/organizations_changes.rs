@@ -34,7 +34,9 @@ pub static CHECK: Check = Check {
             monitoring_fixture!(pattern: r#""{ ($.eventSource = \"organizations.amazonaws.com\") && (($.eventName = \"AcceptHandshake\") || ($.eventName = \"AttachPolicy\") || ($.eventName = \"CreateAccount\") || ($.eventName = \"CreateOrganizationalUnit\") || ($.eventName = \"CreatePolicy\") || ($.eventName = \"DeclineHandshake\") || ($.eventName = \"DeleteOrganization\") || ($.eventName = \"DeleteOrganizationalUnit\") || ($.eventName = \"DeletePolicy\") || ($.eventName = \"DetachPolicy\") || ($.eventName = \"DisablePolicyType\") || ($.eventName = \"EnablePolicyType\") || ($.eventName = \"InviteAccountToOrganization\") || ($.eventName = \"MoveAccount\") || ($.eventName = \"RemoveAccountFromOrganization\") || ($.eventName = \"UpdatePolicy\") || ($.eventName = \"UpdateOrganizationalUnit\")) }""#, alarm: yes),
         ],
     },
-    notes: "",
+    notes: "The emulator used in CI (moto) cannot answer CloudWatch DescribeAlarms in the Smithy \
+        RPC v2 CBOR protocol the AWS SDK for Rust uses; the check is covered by snapshot \
+        fixtures only (the end-to-end test asserts it is NOT_ASSESSED there).",
 };
 
 /// What CIS 4.15 asks a metric filter to catch.

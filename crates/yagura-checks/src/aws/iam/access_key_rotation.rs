@@ -28,7 +28,9 @@ pub static CHECK: Check = Check {
             r#"{"user_name": "deploy", "access_keys": [{"id": "AKIAAAAAAAAAAAAAAAA1", "status": "Active", "created": "2025-06-01T00:00:00Z", "last_used": "2026-05-30T00:00:00Z"}]}"#,
         ],
     },
-    notes: "",
+    notes: "The emulator used in CI (moto) cannot backdate access keys (it stamps them with the \
+        current time), so the end-to-end test covers only PASS; FAIL is covered by snapshot \
+        fixtures only.",
 };
 
 const MAX_AGE_DAYS: i64 = 90;

@@ -31,7 +31,9 @@ pub static CHECK: Check = Check {
             r#"{"root": {"password_last_used": "2024-01-01T00:00:00Z", "access_key_1_last_used": null, "access_key_2_last_used": "2026-04-01T00:00:00Z"}}"#,
         ],
     },
-    notes: "",
+    notes: "The emulator used in CI (moto) cannot produce the root account row of the credential \
+        report; the check is covered by snapshot fixtures only (the end-to-end test asserts it \
+        is NOT_ASSESSED there).",
 };
 
 /// Root activity within this many days counts as "recent".

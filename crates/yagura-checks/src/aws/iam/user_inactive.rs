@@ -29,7 +29,9 @@ pub static CHECK: Check = Check {
             r#"{"user_name": "ghost", "created": "2025-06-01T00:00:00Z", "password_enabled": true, "password_last_used": null, "access_keys": []}"#,
         ],
     },
-    notes: "",
+    notes: "The emulator used in CI (moto) cannot backdate users or credentials (it stamps them \
+        with the current time), so the end-to-end test covers only PASS; FAIL is covered by \
+        snapshot fixtures only.",
 };
 
 const MAX_IDLE_DAYS: i64 = 90;

@@ -30,7 +30,9 @@ pub static CHECK: Check = Check {
             r#"{"user_name": "svc", "created": "2024-01-01T00:00:00Z", "password_enabled": false, "password_last_used": null, "access_keys": [{"id": "AKIAAAAAAAAAAAAAAAA3", "status": "Active", "created": "2025-02-01T00:00:00Z", "last_used": null}]}"#,
         ],
     },
-    notes: "",
+    notes: "The emulator used in CI (moto) cannot backdate credentials (it stamps them with the \
+        current time), so the end-to-end test covers only PASS; FAIL is covered by snapshot \
+        fixtures only.",
 };
 
 const MAX_IDLE_DAYS: i64 = 45;

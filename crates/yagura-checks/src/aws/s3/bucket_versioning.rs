@@ -22,7 +22,9 @@ pub static CHECK: Check = Check {
             r#"{"versioning": null}"#,
         ],
     },
-    notes: "",
+    notes: "The emulator used in CI (moto) cannot answer GetBucketVersioning in a form the AWS \
+        SDK for Rust parses (its XML root element is wrong); the check is covered by snapshot \
+        fixtures only (the end-to-end test asserts it is NOT_ASSESSED there).",
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {

@@ -29,7 +29,9 @@ pub static CHECK: Check = Check {
             r#"{"secret_name": "db", "last_rotated": null, "created": "2025-01-01T00:00:00Z"}"#,
         ],
     },
-    notes: "",
+    notes: "The emulator used in CI (moto) cannot backdate a secret's creation or rotation (it \
+        stamps them with the current time), so the end-to-end test covers only PASS; FAIL is \
+        covered by snapshot fixtures only.",
 };
 
 const MAX_DAYS: i64 = 90;

@@ -29,7 +29,10 @@ pub static CHECK: Check = Check {
             r#"{"secret_name": "db", "last_accessed": null, "created": "2025-06-01T00:00:00Z"}"#,
         ],
     },
-    notes: "Secrets Manager records the last access date at day granularity.",
+    notes: "Secrets Manager records the last access date at day granularity. The emulator used \
+        in CI (moto) cannot backdate a secret's creation or last access (it stamps them with the \
+        current time), so the end-to-end test covers only PASS; FAIL is covered by snapshot \
+        fixtures only.",
 };
 
 const MAX_DAYS: i64 = 90;
