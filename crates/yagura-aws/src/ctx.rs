@@ -2,6 +2,7 @@
 //! and a [`Rc`] per region that builds clients, throttles calls and names targets.
 
 use crate::error::ApiError;
+use crate::util::parse_policy;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -12,7 +13,9 @@ use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_types::region::Region;
 use aws_types::SdkConfig;
+use futures::future::join_all;
 use serde_json::{Map, Value};
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -108,11 +111,50 @@ impl Scope {
         }
     }
 
+    /// The scope of another account of the same run (same partition, limits and
+    /// call counter), reached with `sdk`'s credentials.
+    pub(crate) fn for_account(&self, account: String, sdk: SdkConfig) -> Scope {
+        Scope {
+            account,
+            partition: self.partition.clone(),
+            sdk,
+            home_region: self.home_region.clone(),
+            limits: self.limits.clone(),
+            calls: self.calls.clone(),
+        }
+    }
+
     /// Whether an endpoint override (`--endpoint-url`, `AWS_ENDPOINT_URL`) is in effect.
     pub(crate) fn endpoint_override(&self) -> Option<&str> {
         self.sdk.endpoint_url()
     }
 }
+
+/// Runs a paginated listing to its end under the service's concurrency limit and
+/// yields every item (or the classified error):
+/// `list_items!(rc, "ec2", "DescribeVpcs", ec2.describe_vpcs())`.
+macro_rules! list_items {
+    ($rc:expr, $service:literal, $operation:literal, $request:expr) => {
+        $rc.call(
+            $service,
+            $operation,
+            $request.into_paginator().items().send().try_collect(),
+        )
+    };
+}
+pub(crate) use list_items;
+
+/// Like [`list_items!`], for listings whose paginator yields whole pages only.
+macro_rules! list_pages {
+    ($rc:expr, $service:literal, $operation:literal, $request:expr) => {
+        $rc.call(
+            $service,
+            $operation,
+            $request.into_paginator().send().try_collect(),
+        )
+    };
+}
+pub(crate) use list_pages;
 
 /// Builds a service client for this region with the call counter attached.
 macro_rules! client {
@@ -310,11 +352,187 @@ impl Part {
         }
     }
 
+    /// The part of a service whose inventory could not be listed at all.
+    pub(crate) fn unlisted(rc: &Rc<'_>, service: &'static str, err: &ApiError) -> Part {
+        let mut part = Part::default();
+        part.service_failed(rc, err);
+        part.mark(service, false);
+        part
+    }
+
+    /// The parts of one service's listings (or sub-collectors) merged in order; any
+    /// that failed is a not-assessed target and leaves the service incomplete.
+    pub(crate) fn from_listings(
+        rc: &Rc<'_>,
+        service: &'static str,
+        listings: impl IntoIterator<Item = Result<Part, ApiError>>,
+    ) -> Part {
+        let mut part = Part::default();
+        let mut ok = true;
+        for p in listings {
+            match p {
+                Ok(p) => part.merge(p),
+                Err(e) => {
+                    ok = false;
+                    part.service_failed(rc, &e);
+                }
+            }
+        }
+        part.mark(service, ok);
+        part
+    }
+
+    /// Runs collectors concurrently (one per listed item, say) and merges their
+    /// parts in the order given, so the output does not depend on timing.
+    pub(crate) async fn join<F>(collectors: impl IntoIterator<Item = F>) -> Part
+    where
+        F: Future<Output = Part>,
+    {
+        let mut part = Part::default();
+        for p in join_all(collectors).await {
+            part.merge(p);
+        }
+        part
+    }
+
+    /// Sets an attribute that its own call read, or records it as not observed.
+    pub(crate) fn observe<E: Borrow<ApiError>>(
+        &mut self,
+        r: &mut Resource,
+        attribute: &str,
+        value: Result<Value, E>,
+    ) {
+        match value {
+            Ok(v) => r.set(attribute, v),
+            Err(e) => self.attr_failed(&r.id, attribute, e.borrow()),
+        }
+    }
+
+    /// Like [`Part::observe`], for an attribute of the account or region resource `id`.
+    pub(crate) fn observe_setting<E: Borrow<ApiError>>(
+        &mut self,
+        id: &str,
+        attribute: &str,
+        value: Result<Value, E>,
+    ) {
+        match value {
+            Ok(v) => {
+                self.settings.insert(attribute.into(), v);
+            }
+            Err(e) => self.attr_failed(id, attribute, e.borrow()),
+        }
+    }
+
+    /// Sets a policy attribute from the document text as AWS returned it; text that
+    /// does not parse leaves the attribute not observed.
+    pub(crate) fn set_policy_text(&mut self, r: &mut Resource, attribute: &str, raw: &str) {
+        match parse_policy(raw) {
+            Ok(doc) => r.set(attribute, doc),
+            Err(why) => self.attr_invalid(&r.id, attribute, &why),
+        }
+    }
+
+    /// Like [`Part::set_policy_text`]; no document means `null` (no policy).
+    pub(crate) fn set_policy(&mut self, r: &mut Resource, attribute: &str, raw: Option<&str>) {
+        match raw {
+            Some(raw) => self.set_policy_text(r, attribute, raw),
+            None => r.set(attribute, Value::Null),
+        }
+    }
+
+    /// Like [`Part::set_policy`], for a document read by its own call.
+    pub(crate) fn observe_policy(
+        &mut self,
+        r: &mut Resource,
+        attribute: &str,
+        raw: Result<Option<String>, ApiError>,
+    ) {
+        match raw {
+            Ok(raw) => self.set_policy(r, attribute, raw.as_deref()),
+            Err(e) => self.attr_failed(&r.id, attribute, &e),
+        }
+    }
+
     pub(crate) fn merge(&mut self, other: Part) {
         self.resources.extend(other.resources);
         self.not_assessed.extend(other.not_assessed);
         self.complete.extend(other.complete);
         self.attempted.extend(other.attempted);
         self.settings.extend(other.settings);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn resource() -> Resource {
+        Resource::new("aws.test.thing", "arn:aws:test:us-east-1:1:thing/t", "t")
+    }
+
+    #[test]
+    fn observed_attributes_and_their_failures() {
+        let mut part = Part::default();
+        let mut r = resource();
+        part.observe(&mut r, "on", Ok::<_, ApiError>(json!(true)));
+        let denied = ApiError::for_test("test", "GetThing", "AccessDenied");
+        part.observe(&mut r, "off", Err(&denied));
+        part.observe_setting("arn:acct", "setting", Ok::<_, ApiError>(json!(1)));
+        part.observe_setting("arn:acct", "other", Err(denied.clone()));
+        assert_eq!(r.attributes, json!({"on": true}));
+        assert_eq!(part.settings.get("setting"), Some(&json!(1)));
+        let targets: Vec<&str> = part
+            .not_assessed
+            .iter()
+            .map(|t| t.target.as_str())
+            .collect();
+        assert_eq!(targets, [r.id.as_str(), "arn:acct"]);
+        assert_eq!(
+            part.not_assessed[0].reason,
+            "`off` not observed: test:GetThing in us-east-1: access denied (AccessDenied: test)"
+        );
+    }
+
+    #[test]
+    fn policies_parse_or_stay_unobserved() {
+        let mut part = Part::default();
+        let mut r = resource();
+        part.set_policy(&mut r, "none", None);
+        part.set_policy(&mut r, "doc", Some(r#"{"Statement":[]}"#));
+        part.set_policy_text(&mut r, "bad", "not a policy");
+        part.observe_policy(&mut r, "read", Ok(Some("%7B%7D".into())));
+        let denied = ApiError::for_test("test", "GetPolicy", "AccessDenied");
+        part.observe_policy(&mut r, "denied", Err(denied));
+        assert_eq!(
+            r.attributes,
+            json!({"none": null, "doc": {"Statement": []}, "read": {}})
+        );
+        let reasons: Vec<&str> = part
+            .not_assessed
+            .iter()
+            .map(|t| t.reason.as_str())
+            .collect();
+        assert_eq!(reasons.len(), 2);
+        assert!(
+            reasons[0].starts_with("`bad` not observed: "),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons[1].starts_with("`denied` not observed: test:GetPolicy"),
+            "{reasons:?}"
+        );
+    }
+
+    #[test]
+    fn joined_parts_keep_their_order() {
+        let parts = (0..5).map(|i| async move {
+            let mut p = Part::default();
+            p.resources.push(Resource::new("k", format!("id-{i}"), "n"));
+            p
+        });
+        let part = futures::executor::block_on(Part::join(parts));
+        let ids: Vec<&str> = part.resources.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["id-0", "id-1", "id-2", "id-3", "id-4"]);
     }
 }

@@ -1,13 +1,12 @@
 //! EC2 and VPC: security groups, network ACLs, instances, VPCs with their flow logs,
 //! subnets, volumes and owned snapshots.
 
-use crate::ctx::{Part, Rc};
+use crate::ctx::{list_items, Part, Rc};
 use crate::error::ApiError;
-use crate::util::{ip_protocol, opt_str, opt_time, strs, tag_map};
-use aws_sdk_ec2::types::{IpPermission, PermissionGroup, SnapshotAttributeName, Tag};
-use futures::future::join_all;
+use crate::util::{group_by, ip_protocol, opt_str, opt_time, strs, tag_map};
+use aws_sdk_ec2::types::{IpPermission, PermissionGroup, Snapshot, SnapshotAttributeName, Tag};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 fn tags(t: &[Tag]) -> BTreeMap<String, String> {
     tag_map(t.iter().map(|t| (t.key(), t.value())))
@@ -37,40 +36,26 @@ pub(crate) async fn collect(rc: &Rc<'_>) -> Part {
         volumes(rc, &ec2),
         snapshots(rc, &ec2),
     );
-    let mut part = Part::default();
-    let mut ok = true;
-    for p in [sgs, nacls, instances, vpcs, subnets, volumes, snapshots] {
-        match p {
-            Ok(p) => part.merge(p),
-            Err(e) => {
-                ok = false;
-                part.service_failed(rc, &e);
-            }
-        }
-    }
-    part.mark("ec2", ok);
-    part
+    Part::from_listings(
+        rc,
+        "ec2",
+        [sgs, nacls, instances, vpcs, subnets, volumes, snapshots],
+    )
 }
 
 async fn security_groups(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiError> {
     let (groups, enis) = tokio::join!(
-        rc.call(
+        list_items!(
+            rc,
             "ec2",
             "DescribeSecurityGroups",
             ec2.describe_security_groups()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
         ),
-        rc.call(
+        list_items!(
+            rc,
             "ec2",
             "DescribeNetworkInterfaces",
             ec2.describe_network_interfaces()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
         ),
     );
     let groups = groups?;
@@ -102,27 +87,21 @@ async fn security_groups(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part,
             "egress",
             Value::Array(g.ip_permissions_egress().iter().map(rule).collect()),
         );
-        match &in_use {
-            Ok(set) => r.set("in_use", json!(set.contains(id))),
-            Err(e) => part.attr_failed(&arn, "in_use", e),
-        }
+        let used = in_use.as_ref().map(|set| json!(set.contains(id)));
+        part.observe(&mut r, "in_use", used);
         part.resources.push(r);
     }
     Ok(part)
 }
 
 async fn network_acls(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiError> {
-    let acls = rc
-        .call(
-            "ec2",
-            "DescribeNetworkAcls",
-            ec2.describe_network_acls()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let acls = list_items!(
+        rc,
+        "ec2",
+        "DescribeNetworkAcls",
+        ec2.describe_network_acls()
+    )
+    .await?;
     let mut part = Part::default();
     for a in acls {
         let Some(id) = a.network_acl_id() else {
@@ -157,17 +136,8 @@ async fn network_acls(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, Ap
 }
 
 async fn instances(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiError> {
-    let reservations = rc
-        .call(
-            "ec2",
-            "DescribeInstances",
-            ec2.describe_instances()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let reservations =
+        list_items!(rc, "ec2", "DescribeInstances", ec2.describe_instances()).await?;
     let mut part = Part::default();
     for i in reservations.iter().flat_map(|r| r.instances()) {
         let Some(id) = i.instance_id() else { continue };
@@ -220,39 +190,20 @@ async fn instances(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiEr
 
 async fn vpcs(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiError> {
     let (vpcs, flows) = tokio::join!(
-        rc.call(
-            "ec2",
-            "DescribeVpcs",
-            ec2.describe_vpcs()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
-        rc.call(
-            "ec2",
-            "DescribeFlowLogs",
-            ec2.describe_flow_logs()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
+        list_items!(rc, "ec2", "DescribeVpcs", ec2.describe_vpcs()),
+        list_items!(rc, "ec2", "DescribeFlowLogs", ec2.describe_flow_logs()),
     );
     let vpcs = vpcs?;
     let mut part = Part::default();
-    let flows: Result<HashMap<String, Vec<Value>>, ApiError> = flows.map(|flows| {
-        let mut by_vpc: HashMap<String, Vec<Value>> = HashMap::new();
-        for f in flows {
-            if let Some(res) = f.resource_id() {
-                by_vpc.entry(res.to_string()).or_default().push(json!({
-                    "flow_log_id": opt_str(f.flow_log_id()),
-                    "status": opt_str(f.flow_log_status()),
-                    "traffic_type": opt_str(f.traffic_type().map(|t| t.as_str())),
-                }));
-            }
-        }
-        by_vpc
+    let flows = flows.map(|flows| {
+        group_by(flows, |f| {
+            let entry = json!({
+                "flow_log_id": opt_str(f.flow_log_id()),
+                "status": opt_str(f.flow_log_status()),
+                "traffic_type": opt_str(f.traffic_type().map(|t| t.as_str())),
+            });
+            Some((f.resource_id()?, entry))
+        })
     });
     for v in vpcs {
         let Some(id) = v.vpc_id() else { continue };
@@ -262,30 +213,17 @@ async fn vpcs(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiError> 
         r.set("vpc_id", json!(id));
         r.set("is_default", json!(v.is_default().unwrap_or(false)));
         r.set("cidr_block", opt_str(v.cidr_block()));
-        match &flows {
-            Ok(m) => r.set(
-                "flow_logs",
-                Value::Array(m.get(id).cloned().unwrap_or_default()),
-            ),
-            Err(e) => part.attr_failed(&arn, "flow_logs", e),
-        }
+        let logs = flows
+            .as_ref()
+            .map(|m| Value::Array(m.get(id).cloned().unwrap_or_default()));
+        part.observe(&mut r, "flow_logs", logs);
         part.resources.push(r);
     }
     Ok(part)
 }
 
 async fn subnets(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiError> {
-    let subnets = rc
-        .call(
-            "ec2",
-            "DescribeSubnets",
-            ec2.describe_subnets()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let subnets = list_items!(rc, "ec2", "DescribeSubnets", ec2.describe_subnets()).await?;
     let mut part = Part::default();
     for s in subnets {
         let Some(id) = s.subnet_id() else { continue };
@@ -308,17 +246,7 @@ async fn subnets(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiErro
 }
 
 async fn volumes(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiError> {
-    let vols = rc
-        .call(
-            "ec2",
-            "DescribeVolumes",
-            ec2.describe_volumes()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let vols = list_items!(rc, "ec2", "DescribeVolumes", ec2.describe_volumes()).await?;
     let mut part = Part::default();
     for v in vols {
         let Some(id) = v.volume_id() else { continue };
@@ -336,45 +264,34 @@ async fn volumes(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiErro
 }
 
 async fn snapshots(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client) -> Result<Part, ApiError> {
-    let snaps = rc
-        .call(
-            "ec2",
-            "DescribeSnapshots",
-            ec2.describe_snapshots()
-                .owner_ids("self")
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let snaps = list_items!(
+        rc,
+        "ec2",
+        "DescribeSnapshots",
+        ec2.describe_snapshots().owner_ids("self")
+    )
+    .await?;
     // Some endpoints ignore the `self` owner filter; keep only the account's own.
     let own = snaps
         .into_iter()
         .filter(|s| s.owner_id().is_none_or(|o| o == rc.scope.account));
-    let parts = join_all(own.map(|s| async move {
-        let mut part = Part::default();
-        let Some(id) = s.snapshot_id() else {
-            return part;
-        };
-        let arn = rc.arn("ec2", &format!("snapshot/{id}"));
-        let mut r = rc.resource("aws.ec2.snapshot", &arn, id);
-        r.tags = tags(s.tags());
-        r.set("snapshot_id", json!(id));
-        r.set("encrypted", json!(s.encrypted().unwrap_or(false)));
-        match snapshot_public(rc, ec2, id).await {
-            Ok(p) => r.set("public", json!(p)),
-            Err(e) => part.attr_failed(&arn, "public", &e),
-        }
-        part.resources.push(r);
-        part
-    }))
-    .await;
+    Ok(Part::join(own.map(|s| snapshot(rc, ec2, s))).await)
+}
+
+async fn snapshot(rc: &Rc<'_>, ec2: &aws_sdk_ec2::Client, s: Snapshot) -> Part {
     let mut part = Part::default();
-    for p in parts {
-        part.merge(p);
-    }
-    Ok(part)
+    let Some(id) = s.snapshot_id() else {
+        return part;
+    };
+    let arn = rc.arn("ec2", &format!("snapshot/{id}"));
+    let mut r = rc.resource("aws.ec2.snapshot", &arn, id);
+    r.tags = tags(s.tags());
+    r.set("snapshot_id", json!(id));
+    r.set("encrypted", json!(s.encrypted().unwrap_or(false)));
+    let public = snapshot_public(rc, ec2, id).await.map(|p| json!(p));
+    part.observe(&mut r, "public", public);
+    part.resources.push(r);
+    part
 }
 
 /// Whether anyone may create volumes from the snapshot.

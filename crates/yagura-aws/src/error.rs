@@ -147,6 +147,37 @@ impl ApiError {
     }
 }
 
+#[cfg(test)]
+impl ApiError {
+    /// A denied call answered with `code`, for unit tests.
+    pub(crate) fn for_test(service: &'static str, operation: &'static str, code: &str) -> Self {
+        ApiError {
+            service,
+            operation,
+            region: "us-east-1".into(),
+            code: Some(code.into()),
+            kind: FailureKind::Denied,
+            detail: format!("{code}: test"),
+        }
+    }
+}
+
+/// For calls that answer "there is none" (no bucket policy, no tag set, …) with an
+/// error code rather than an empty result.
+pub(crate) trait Absent<T> {
+    /// Reads the error `code` as the observed value `none`.
+    fn absent_as(self, code: &str, none: T) -> Result<T, ApiError>;
+}
+
+impl<T> Absent<T> for Result<T, ApiError> {
+    fn absent_as(self, code: &str, none: T) -> Result<T, ApiError> {
+        match self {
+            Err(e) if e.is(code) => Ok(none),
+            other => other,
+        }
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} in {}: {}", self.call(), self.region, self.describe())
@@ -228,5 +259,17 @@ mod tests {
             FailureKind::Other
         );
         assert_eq!(classify(None, None, None), FailureKind::Other);
+    }
+
+    #[test]
+    fn absent_codes_become_values() {
+        let missing: Result<i32, ApiError> = Err(ApiError::for_test("s3", "GetX", "NoSuchX"));
+        assert_eq!(missing.absent_as("NoSuchX", 0).unwrap(), 0);
+        let denied: Result<i32, ApiError> = Err(ApiError::for_test("s3", "GetX", "AccessDenied"));
+        assert!(denied
+            .absent_as("NoSuchX", 0)
+            .unwrap_err()
+            .is("AccessDenied"));
+        assert_eq!(Ok::<i32, ApiError>(7).absent_as("NoSuchX", 0).unwrap(), 7);
     }
 }

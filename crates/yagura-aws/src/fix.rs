@@ -10,7 +10,7 @@
 //! are already set, default encryption is only added where none exists, and only
 //! the world-open rule entries for SSH/RDP are revoked.
 
-use crate::ctx::{Limits, Rc, Scope, GLOBAL};
+use crate::ctx::{Rc, Scope, GLOBAL};
 use crate::error::{ApiError, AwsError};
 use crate::{ec2, iam, s3, AwsScanOptions};
 use aws_sdk_ec2::types::{HttpTokensState, IpPermission, IpRange, Ipv6Range};
@@ -19,8 +19,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::atomic::AtomicU64;
-use std::sync::Arc;
 use yagura_model::Resource;
 
 /// The remediations yagura knows.
@@ -383,21 +381,16 @@ fn plan_imds(r: &Resource, region: &str) -> Option<Planned> {
 /// Credentials and clients for applying fixes, in the caller's account or, through
 /// the configured role, in others.
 pub struct FixClients {
-    base: SdkConfig,
-    caller: String,
-    partition: String,
-    home_region: String,
+    caller: Scope,
     role_name: String,
-    limits: Arc<Limits>,
-    calls: Arc<AtomicU64>,
     assumed: tokio::sync::Mutex<HashMap<String, SdkConfig>>,
 }
 
 impl std::fmt::Debug for FixClients {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FixClients")
-            .field("caller", &self.caller)
-            .field("home_region", &self.home_region)
+            .field("caller", &self.caller.account)
+            .field("home_region", &self.caller.home_region)
             .finish_non_exhaustive()
     }
 }
@@ -405,49 +398,29 @@ impl std::fmt::Debug for FixClients {
 impl FixClients {
     /// Resolves credentials like [`crate::collect`] does.
     pub async fn new(opts: &AwsScanOptions) -> Result<Self, AwsError> {
-        let base = crate::load_config(opts).await?;
-        let home_region = base
-            .region()
-            .map(|r| r.to_string())
-            .unwrap_or_else(|| crate::FALLBACK_REGION.to_string());
-        let limits = Arc::new(Limits::new(opts.max_concurrency_per_service));
-        let calls = Arc::new(AtomicU64::new(0));
-        let probe = Scope {
-            account: "caller".into(),
-            partition: "aws".into(),
-            sdk: base.clone(),
-            home_region: home_region.clone(),
-            limits: limits.clone(),
-            calls: calls.clone(),
-        };
-        let (caller, partition) = crate::caller_identity(&probe.region(GLOBAL)).await?;
         Ok(FixClients {
-            base,
-            caller,
-            partition,
-            home_region,
+            caller: crate::caller_session(opts).await?,
             role_name: opts.role_name.clone(),
-            limits,
-            calls,
             assumed: tokio::sync::Mutex::new(HashMap::new()),
         })
     }
 
     /// The account of the credentials.
     pub fn caller_account(&self) -> &str {
-        &self.caller
+        &self.caller.account
     }
 
     async fn scope(&self, account: Option<&str>) -> Result<Scope, AwsError> {
-        let account = account.unwrap_or(&self.caller);
-        let sdk = if account == self.caller {
-            self.base.clone()
+        let caller = &self.caller;
+        let account = account.unwrap_or(&caller.account);
+        let sdk = if account == caller.account {
+            caller.sdk.clone()
         } else {
             let mut cache = self.assumed.lock().await;
             match cache.get(account) {
                 Some(c) => c.clone(),
                 None => {
-                    let c = crate::assume(&self.base, &self.partition, account, &self.role_name)
+                    let c = crate::assume(&caller.sdk, &caller.partition, account, &self.role_name)
                         .await
                         .map_err(|(_, reason)| AwsError::Fix(reason))?;
                     cache.insert(account.to_string(), c.clone());
@@ -455,14 +428,7 @@ impl FixClients {
                 }
             }
         };
-        Ok(Scope {
-            account: account.to_string(),
-            partition: self.partition.clone(),
-            sdk,
-            home_region: self.home_region.clone(),
-            limits: self.limits.clone(),
-            calls: self.calls.clone(),
-        })
+        Ok(caller.for_account(account.to_string(), sdk))
     }
 }
 

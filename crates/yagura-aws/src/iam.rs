@@ -2,10 +2,12 @@
 //! S3 account Block Public Access) and the users, roles, policies and server
 //! certificates of the account.
 
-use crate::ctx::{Part, Rc};
-use crate::util::{opt_str, opt_time, parse_policy, strs, tag_map, time};
-use aws_sdk_iam::types::{AssignmentStatusType, PolicyScopeType, ReportStateType, SummaryKeyType};
-use futures::future::join_all;
+use crate::ctx::{list_items, list_pages, Part, Rc};
+use crate::error::{Absent, ApiError};
+use crate::util::{opt_str, opt_time, strs, tag_map, time};
+use aws_sdk_iam::types::{
+    AssignmentStatusType, Policy, PolicyScopeType, ReportStateType, Role, SummaryKeyType, User,
+};
 use serde_json::{json, Map, Value};
 use std::time::Duration;
 
@@ -37,12 +39,7 @@ pub(crate) async fn account_settings(rc: &Rc<'_>) -> Part {
     let mut part = Part::default();
     let mut root = Map::new();
 
-    match pp {
-        Ok(v) => {
-            part.settings.insert("password_policy".into(), v);
-        }
-        Err(e) => part.attr_failed(&id, "password_policy", &e),
-    }
+    part.observe_setting(&id, "password_policy", pp);
     let mut mfa_enabled = None;
     match summary {
         Ok((mfa, keys)) => {
@@ -95,42 +92,32 @@ pub(crate) async fn account_settings(rc: &Rc<'_>) -> Part {
         (Err(e), _) => part.attr_failed(&id, "root.hardware_mfa", &e),
     }
     part.settings.insert("root".into(), Value::Object(root));
-    match support {
-        Ok(n) => {
-            part.settings
-                .insert("support_policy_attached".into(), json!(n > 0));
-        }
-        Err(e) => part.attr_failed(&id, "support_policy_attached", &e),
-    }
-    match cloudshell {
-        Ok(n) => {
-            part.settings
-                .insert("cloudshell_full_access_attachments".into(), json!(n));
-        }
-        Err(e) => part.attr_failed(&id, "cloudshell_full_access_attachments", &e),
-    }
-    match s3pab {
-        Ok(v) => {
-            part.settings.insert("s3_public_access_block".into(), v);
-        }
-        Err(e) => part.attr_failed(&id, "s3_public_access_block", &e),
-    }
+    part.observe_setting(
+        &id,
+        "support_policy_attached",
+        support.map(|n| json!(n > 0)),
+    );
+    part.observe_setting(
+        &id,
+        "cloudshell_full_access_attachments",
+        cloudshell.map(|n| json!(n)),
+    );
+    part.observe_setting(&id, "s3_public_access_block", s3pab);
     part
 }
 
 pub(crate) async fn password_policy(
     rc: &Rc<'_>,
     iam: &aws_sdk_iam::Client,
-) -> Result<Value, crate::error::ApiError> {
-    match rc
-        .call(
-            "iam",
-            "GetAccountPasswordPolicy",
-            iam.get_account_password_policy().send(),
-        )
-        .await
-    {
-        Ok(out) => Ok(out.password_policy.map_or(Value::Null, |p| {
+) -> Result<Value, ApiError> {
+    rc.call(
+        "iam",
+        "GetAccountPasswordPolicy",
+        iam.get_account_password_policy().send(),
+    )
+    .await
+    .map(|out| {
+        out.password_policy.map_or(Value::Null, |p| {
             json!({
                 "minimum_length": p.minimum_password_length,
                 "require_symbols": p.require_symbols,
@@ -142,18 +129,17 @@ pub(crate) async fn password_policy(
                 "reuse_prevention": p.password_reuse_prevention,
                 "hard_expiry": p.hard_expiry.unwrap_or(false),
             })
-        })),
-        // The account has no password policy: observed, unset.
-        Err(e) if e.is("NoSuchEntity") => Ok(Value::Null),
-        Err(e) => Err(e),
-    }
+        })
+    })
+    // The account has no password policy: observed, unset.
+    .absent_as("NoSuchEntity", Value::Null)
 }
 
 /// `(AccountMFAEnabled, AccountAccessKeysPresent)` from the account summary.
 async fn account_summary(
     rc: &Rc<'_>,
     iam: &aws_sdk_iam::Client,
-) -> Result<(Option<bool>, Option<bool>), crate::error::ApiError> {
+) -> Result<(Option<bool>, Option<bool>), ApiError> {
     let out = rc
         .call("iam", "GetAccountSummary", iam.get_account_summary().send())
         .await?;
@@ -258,22 +244,15 @@ fn report_time(s: &str) -> Value {
 }
 
 /// Whether the root user's MFA device is a virtual one.
-async fn root_virtual_mfa(
-    rc: &Rc<'_>,
-    iam: &aws_sdk_iam::Client,
-) -> Result<bool, crate::error::ApiError> {
-    let devices = rc
-        .call(
-            "iam",
-            "ListVirtualMFADevices",
-            iam.list_virtual_mfa_devices()
-                .assignment_status(AssignmentStatusType::Assigned)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+async fn root_virtual_mfa(rc: &Rc<'_>, iam: &aws_sdk_iam::Client) -> Result<bool, ApiError> {
+    let devices = list_items!(
+        rc,
+        "iam",
+        "ListVirtualMFADevices",
+        iam.list_virtual_mfa_devices()
+            .assignment_status(AssignmentStatusType::Assigned)
+    )
+    .await?;
     let root = account_arn(rc);
     Ok(devices.iter().any(|d| {
         d.serial_number.ends_with(":mfa/root-account-mfa-device")
@@ -286,44 +265,37 @@ async fn policy_attachments(
     rc: &Rc<'_>,
     iam: &aws_sdk_iam::Client,
     name: &str,
-) -> Result<usize, crate::error::ApiError> {
+) -> Result<usize, ApiError> {
     let arn = format!("arn:{}:iam::aws:policy/{name}", rc.scope.partition);
-    let pages = rc
-        .call(
-            "iam",
-            "ListEntitiesForPolicy",
-            iam.list_entities_for_policy()
-                .policy_arn(arn)
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await;
-    match pages {
-        Ok(pages) => Ok(pages
+    list_pages!(
+        rc,
+        "iam",
+        "ListEntitiesForPolicy",
+        iam.list_entities_for_policy().policy_arn(arn)
+    )
+    .await
+    .map(|pages| {
+        pages
             .iter()
             .map(|p| p.policy_groups().len() + p.policy_users().len() + p.policy_roles().len())
-            .sum()),
-        // A partition without this managed policy has nothing attached to it.
-        Err(e) if e.is("NoSuchEntity") => Ok(0),
-        Err(e) => Err(e),
-    }
+            .sum()
+    })
+    // A partition without this managed policy has nothing attached to it.
+    .absent_as("NoSuchEntity", 0)
 }
 
-async fn account_public_access_block(rc: &Rc<'_>) -> Result<Value, crate::error::ApiError> {
+async fn account_public_access_block(rc: &Rc<'_>) -> Result<Value, ApiError> {
     let s3c = rc.s3control();
-    match rc
-        .call(
-            "s3control",
-            "GetPublicAccessBlock",
-            s3c.get_public_access_block()
-                .account_id(&rc.scope.account)
-                .send(),
-        )
-        .await
-    {
-        Ok(out) => Ok(out
-            .public_access_block_configuration
+    rc.call(
+        "s3control",
+        "GetPublicAccessBlock",
+        s3c.get_public_access_block()
+            .account_id(&rc.scope.account)
+            .send(),
+    )
+    .await
+    .map(|out| {
+        out.public_access_block_configuration
             .map_or(Value::Null, |c| {
                 json!({
                     "block_public_acls": c.block_public_acls.unwrap_or(false),
@@ -331,10 +303,9 @@ async fn account_public_access_block(rc: &Rc<'_>) -> Result<Value, crate::error:
                     "block_public_policy": c.block_public_policy.unwrap_or(false),
                     "restrict_public_buckets": c.restrict_public_buckets.unwrap_or(false),
                 })
-            })),
-        Err(e) if e.is("NoSuchPublicAccessBlockConfiguration") => Ok(Value::Null),
-        Err(e) => Err(e),
-    }
+            })
+    })
+    .absent_as("NoSuchPublicAccessBlockConfiguration", Value::Null)
 }
 
 /// Users, roles, policies and server certificates. `iam` is complete when all
@@ -347,42 +318,15 @@ pub(crate) async fn collect(rc: &Rc<'_>) -> Part {
         policies(rc, &iam),
         server_certificates(rc, &iam)
     );
-    let mut part = Part::default();
-    let mut ok = true;
-    for p in [users, roles, policies, certs] {
-        match p {
-            Ok(p) => part.merge(p),
-            Err(e) => {
-                ok = false;
-                part.service_failed(rc, &e);
-            }
-        }
-    }
-    part.mark("iam", ok);
-    part
+    Part::from_listings(rc, "iam", [users, roles, policies, certs])
 }
 
-async fn users(rc: &Rc<'_>, iam: &aws_sdk_iam::Client) -> Result<Part, crate::error::ApiError> {
-    let list = rc
-        .call(
-            "iam",
-            "ListUsers",
-            iam.list_users()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
-    let parts = join_all(list.into_iter().map(|u| user(rc, iam, u))).await;
-    let mut part = Part::default();
-    for p in parts {
-        part.merge(p);
-    }
-    Ok(part)
+async fn users(rc: &Rc<'_>, iam: &aws_sdk_iam::Client) -> Result<Part, ApiError> {
+    let list = list_items!(rc, "iam", "ListUsers", iam.list_users()).await?;
+    Ok(Part::join(list.into_iter().map(|u| user(rc, iam, u))).await)
 }
 
-async fn user(rc: &Rc<'_>, iam: &aws_sdk_iam::Client, u: aws_sdk_iam::types::User) -> Part {
+async fn user(rc: &Rc<'_>, iam: &aws_sdk_iam::Client, u: User) -> Part {
     let mut part = Part::default();
     let mut r = rc.resource("aws.iam.user", &u.arn, &u.user_name);
     r.tags = tag_map(u.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
@@ -400,76 +344,44 @@ async fn user(rc: &Rc<'_>, iam: &aws_sdk_iam::Client, u: aws_sdk_iam::types::Use
             "GetLoginProfile",
             iam.get_login_profile().user_name(name).send()
         ),
-        rc.call(
+        list_items!(
+            rc,
             "iam",
             "ListMFADevices",
-            iam.list_mfa_devices()
-                .user_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+            iam.list_mfa_devices().user_name(name)
         ),
         access_keys(rc, iam, name),
-        rc.call(
+        list_items!(
+            rc,
             "iam",
             "ListAttachedUserPolicies",
-            iam.list_attached_user_policies()
-                .user_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+            iam.list_attached_user_policies().user_name(name)
         ),
-        rc.call(
+        list_items!(
+            rc,
             "iam",
             "ListUserPolicies",
-            iam.list_user_policies()
-                .user_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+            iam.list_user_policies().user_name(name)
         ),
-        rc.call(
+        list_items!(
+            rc,
             "iam",
             "ListGroupsForUser",
-            iam.list_groups_for_user()
-                .user_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+            iam.list_groups_for_user().user_name(name)
         ),
     );
-    match login {
-        Ok(_) => r.set("password_enabled", json!(true)),
-        Err(e) if e.is("NoSuchEntity") => r.set("password_enabled", json!(false)),
-        Err(e) => part.attr_failed(&r.id, "password_enabled", &e),
-    }
-    match mfa {
-        Ok(d) => r.set("mfa_devices", json!(d.len())),
-        Err(e) => part.attr_failed(&r.id, "mfa_devices", &e),
-    }
-    match keys {
-        Ok(k) => r.set("access_keys", k),
-        Err(e) => part.attr_failed(&r.id, "access_keys", &e),
-    }
-    match attached {
-        Ok(p) => r.set(
-            "attached_policies",
-            strs(p.iter().filter_map(|p| p.policy_arn())),
-        ),
-        Err(e) => part.attr_failed(&r.id, "attached_policies", &e),
-    }
-    match inline {
-        Ok(p) => r.set("inline_policies", strs(p.iter().map(String::as_str))),
-        Err(e) => part.attr_failed(&r.id, "inline_policies", &e),
-    }
-    match groups {
-        Ok(g) => r.set("groups", strs(g.iter().map(|g| g.group_name.as_str()))),
-        Err(e) => part.attr_failed(&r.id, "groups", &e),
-    }
+    let login = login
+        .map(|_| json!(true))
+        .absent_as("NoSuchEntity", json!(false));
+    part.observe(&mut r, "password_enabled", login);
+    part.observe(&mut r, "mfa_devices", mfa.map(|d| json!(d.len())));
+    part.observe(&mut r, "access_keys", keys);
+    let attached = attached.map(|p| strs(p.iter().filter_map(|p| p.policy_arn())));
+    part.observe(&mut r, "attached_policies", attached);
+    let inline = inline.map(|p| strs(p.iter().map(String::as_str)));
+    part.observe(&mut r, "inline_policies", inline);
+    let groups = groups.map(|g| strs(g.iter().map(|g| g.group_name.as_str())));
+    part.observe(&mut r, "groups", groups);
     part.resources.push(r);
     part
 }
@@ -480,19 +392,14 @@ async fn access_keys(
     rc: &Rc<'_>,
     iam: &aws_sdk_iam::Client,
     user: &str,
-) -> Result<Value, crate::error::ApiError> {
-    let keys = rc
-        .call(
-            "iam",
-            "ListAccessKeys",
-            iam.list_access_keys()
-                .user_name(user)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+) -> Result<Value, ApiError> {
+    let keys = list_items!(
+        rc,
+        "iam",
+        "ListAccessKeys",
+        iam.list_access_keys().user_name(user)
+    )
+    .await?;
     let mut out = Vec::with_capacity(keys.len());
     for k in keys {
         let id = k.access_key_id().unwrap_or_default().to_string();
@@ -513,179 +420,125 @@ async fn access_keys(
     Ok(Value::Array(out))
 }
 
-async fn roles(rc: &Rc<'_>, iam: &aws_sdk_iam::Client) -> Result<Part, crate::error::ApiError> {
-    let list = rc
-        .call(
-            "iam",
-            "ListRoles",
-            iam.list_roles()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
-    let parts = join_all(list.into_iter().map(|role| async move {
-        let mut part = Part::default();
-        let mut r = rc.resource("aws.iam.role", &role.arn, &role.role_name);
-        r.tags = tag_map(role.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
-        r.set("role_name", json!(role.role_name));
-        match role
-            .assume_role_policy_document
-            .as_deref()
-            .map(parse_policy)
-        {
-            Some(Ok(doc)) => r.set("trust_policy", doc),
-            Some(Err(why)) => part.attr_invalid(&r.id, "trust_policy", &why),
-            None => part.attr_invalid(
-                &r.id,
-                "trust_policy",
-                "iam:ListRoles returned no trust policy",
-            ),
-        }
-        let (attached, detail) = tokio::join!(
-            rc.call(
-                "iam",
-                "ListAttachedRolePolicies",
-                iam.list_attached_role_policies()
-                    .role_name(&role.role_name)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-            ),
-            // ListRoles does not return the last use; GetRole does.
-            rc.call(
-                "iam",
-                "GetRole",
-                iam.get_role().role_name(&role.role_name).send()
-            ),
-        );
-        match attached {
-            Ok(p) => r.set(
-                "attached_policies",
-                strs(p.iter().filter_map(|p| p.policy_arn())),
-            ),
-            Err(e) => part.attr_failed(&r.id, "attached_policies", &e),
-        }
-        match detail {
-            Ok(out) => match out.role.and_then(|r| r.role_last_used) {
-                Some(used) => r.set("last_used", opt_time(used.last_used_date())),
-                None => {
-                    part.attr_invalid(&r.id, "last_used", "iam:GetRole returned no RoleLastUsed")
-                }
-            },
-            Err(e) => part.attr_failed(&r.id, "last_used", &e),
-        }
-        part.resources.push(r);
-        part
-    }))
-    .await;
-    let mut part = Part::default();
-    for p in parts {
-        part.merge(p);
-    }
-    Ok(part)
+async fn roles(rc: &Rc<'_>, iam: &aws_sdk_iam::Client) -> Result<Part, ApiError> {
+    let list = list_items!(rc, "iam", "ListRoles", iam.list_roles()).await?;
+    Ok(Part::join(list.into_iter().map(|r| role(rc, iam, r))).await)
 }
 
-async fn policies(rc: &Rc<'_>, iam: &aws_sdk_iam::Client) -> Result<Part, crate::error::ApiError> {
-    let (local, aws) = tokio::join!(
+async fn role(rc: &Rc<'_>, iam: &aws_sdk_iam::Client, role: Role) -> Part {
+    let mut part = Part::default();
+    let mut r = rc.resource("aws.iam.role", &role.arn, &role.role_name);
+    r.tags = tag_map(role.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
+    r.set("role_name", json!(role.role_name));
+    match role.assume_role_policy_document.as_deref() {
+        Some(doc) => part.set_policy_text(&mut r, "trust_policy", doc),
+        None => part.attr_invalid(
+            &r.id,
+            "trust_policy",
+            "iam:ListRoles returned no trust policy",
+        ),
+    }
+    let (attached, detail) = tokio::join!(
+        list_items!(
+            rc,
+            "iam",
+            "ListAttachedRolePolicies",
+            iam.list_attached_role_policies().role_name(&role.role_name)
+        ),
+        // ListRoles does not return the last use; GetRole does.
         rc.call(
             "iam",
-            "ListPolicies",
-            iam.list_policies()
-                .scope(PolicyScopeType::Local)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+            "GetRole",
+            iam.get_role().role_name(&role.role_name).send()
         ),
-        rc.call(
+    );
+    let attached = attached.map(|p| strs(p.iter().filter_map(|p| p.policy_arn())));
+    part.observe(&mut r, "attached_policies", attached);
+    match detail {
+        Ok(out) => match out.role.and_then(|r| r.role_last_used) {
+            Some(used) => r.set("last_used", opt_time(used.last_used_date())),
+            None => part.attr_invalid(&r.id, "last_used", "iam:GetRole returned no RoleLastUsed"),
+        },
+        Err(e) => part.attr_failed(&r.id, "last_used", &e),
+    }
+    part.resources.push(r);
+    part
+}
+
+async fn policies(rc: &Rc<'_>, iam: &aws_sdk_iam::Client) -> Result<Part, ApiError> {
+    let (local, aws) = tokio::join!(
+        list_items!(
+            rc,
+            "iam",
+            "ListPolicies",
+            iam.list_policies().scope(PolicyScopeType::Local)
+        ),
+        list_items!(
+            rc,
             "iam",
             "ListPolicies",
             iam.list_policies()
                 .scope(PolicyScopeType::Aws)
                 .only_attached(true)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
         ),
     );
     let all = local?
         .into_iter()
         .map(|p| (p, false))
         .chain(aws?.into_iter().map(|p| (p, true)));
-    let parts = join_all(all.map(|(p, aws_managed)| async move {
-        let mut part = Part::default();
-        let (Some(arn), Some(name)) = (p.arn(), p.policy_name()) else {
-            return part;
-        };
-        let mut r = rc.resource("aws.iam.policy", arn, name);
-        r.tags = tag_map(p.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
-        r.set("policy_name", json!(name));
-        r.set("aws_managed", json!(aws_managed));
-        r.set("attachment_count", json!(p.attachment_count().unwrap_or(0)));
-        match p.default_version_id() {
-            Some(v) => match rc
-                .call(
-                    "iam",
-                    "GetPolicyVersion",
-                    iam.get_policy_version()
-                        .policy_arn(arn)
-                        .version_id(v)
-                        .send(),
-                )
-                .await
-            {
-                Ok(out) => match out
-                    .policy_version
-                    .and_then(|v| v.document)
-                    .as_deref()
-                    .map(parse_policy)
-                {
-                    Some(Ok(doc)) => r.set("document", doc),
-                    Some(Err(why)) => part.attr_invalid(&r.id, "document", &why),
-                    None => part.attr_invalid(
-                        &r.id,
-                        "document",
-                        "iam:GetPolicyVersion returned no document",
-                    ),
-                },
-                Err(e) => part.attr_failed(&r.id, "document", &e),
-            },
-            None => part.attr_invalid(
-                &r.id,
-                "document",
-                "iam:ListPolicies returned no default version",
-            ),
-        }
-        part.resources.push(r);
-        part
-    }))
-    .await;
-    let mut part = Part::default();
-    for p in parts {
-        part.merge(p);
-    }
-    Ok(part)
+    Ok(Part::join(all.map(|(p, aws_managed)| policy(rc, iam, p, aws_managed))).await)
 }
 
-async fn server_certificates(
-    rc: &Rc<'_>,
-    iam: &aws_sdk_iam::Client,
-) -> Result<Part, crate::error::ApiError> {
-    let list = rc
-        .call(
-            "iam",
-            "ListServerCertificates",
-            iam.list_server_certificates()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+async fn policy(rc: &Rc<'_>, iam: &aws_sdk_iam::Client, p: Policy, aws_managed: bool) -> Part {
+    let mut part = Part::default();
+    let (Some(arn), Some(name)) = (p.arn(), p.policy_name()) else {
+        return part;
+    };
+    let mut r = rc.resource("aws.iam.policy", arn, name);
+    r.tags = tag_map(p.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
+    r.set("policy_name", json!(name));
+    r.set("aws_managed", json!(aws_managed));
+    r.set("attachment_count", json!(p.attachment_count().unwrap_or(0)));
+    match p.default_version_id() {
+        Some(v) => match rc
+            .call(
+                "iam",
+                "GetPolicyVersion",
+                iam.get_policy_version()
+                    .policy_arn(arn)
+                    .version_id(v)
+                    .send(),
+            )
+            .await
+        {
+            Ok(out) => match out.policy_version.and_then(|v| v.document) {
+                Some(doc) => part.set_policy_text(&mut r, "document", &doc),
+                None => part.attr_invalid(
+                    &r.id,
+                    "document",
+                    "iam:GetPolicyVersion returned no document",
+                ),
+            },
+            Err(e) => part.attr_failed(&r.id, "document", &e),
+        },
+        None => part.attr_invalid(
+            &r.id,
+            "document",
+            "iam:ListPolicies returned no default version",
+        ),
+    }
+    part.resources.push(r);
+    part
+}
+
+async fn server_certificates(rc: &Rc<'_>, iam: &aws_sdk_iam::Client) -> Result<Part, ApiError> {
+    let list = list_items!(
+        rc,
+        "iam",
+        "ListServerCertificates",
+        iam.list_server_certificates()
+    )
+    .await?;
     let mut part = Part::default();
     for c in list {
         let mut r = rc.resource(

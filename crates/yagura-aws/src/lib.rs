@@ -29,7 +29,7 @@ mod util;
 pub use aws_credential_types::Credentials;
 pub use error::AwsError;
 
-use crate::ctx::{Limits, Part, Rc, Scope, GLOBAL};
+use crate::ctx::{list_pages, Limits, Part, Rc, Scope, GLOBAL};
 use aws_config::BehaviorVersion;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -92,7 +92,7 @@ impl Default for AwsScanOptions {
             role_name: DEFAULT_ROLE_NAME.to_string(),
             accounts: Vec::new(),
             max_concurrency_per_service: 8,
-            max_attempts: 8,
+            max_attempts: 3,
             credentials: None,
         }
     }
@@ -196,43 +196,18 @@ pub async fn collect(
     opts: &AwsScanOptions,
     progress: &(dyn Fn(ProgressEvent) + Sync),
 ) -> Result<Collection, AwsError> {
-    let base = load_config(opts).await?;
-    let home_region = base
-        .region()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| FALLBACK_REGION.to_string());
-    let calls = Arc::new(AtomicU64::new(0));
-    let limits = Arc::new(Limits::new(opts.max_concurrency_per_service));
-
-    let caller_scope = Scope {
-        account: "caller".into(),
-        partition: "aws".into(),
-        sdk: base.clone(),
-        home_region: home_region.clone(),
-        limits: limits.clone(),
-        calls: calls.clone(),
-    };
-    let (caller, partition) = caller_identity(&caller_scope.region(GLOBAL)).await?;
-    tracing::info!(account = %caller, %partition, "AWS credentials resolved");
+    let caller = caller_session(opts).await?;
+    tracing::info!(account = %caller.account, partition = %caller.partition, "AWS credentials resolved");
 
     let mut out = Collection::default();
-    let mk_scope = |account: String, sdk: SdkConfig| Scope {
-        account,
-        partition: partition.clone(),
-        sdk,
-        home_region: home_region.clone(),
-        limits: limits.clone(),
-        calls: calls.clone(),
-    };
-    let caller_scope = mk_scope(caller.clone(), base.clone());
-    let (accounts, skipped) = target_accounts(&caller_scope, opts).await;
+    let (accounts, skipped) = target_accounts(&caller, opts).await;
     out.not_assessed.extend(skipped);
 
     let scopes = join_all(accounts.into_iter().map(|acct| {
-        let base = &base;
+        let base = &caller.sdk;
         let role = &opts.role_name;
-        let partition = &partition;
-        let caller = &caller;
+        let partition = &caller.partition;
+        let caller = &caller.account;
         async move {
             if acct == *caller {
                 return Ok((acct, base.clone()));
@@ -250,7 +225,7 @@ pub async fn collect(
     let mut ready = Vec::new();
     for s in scopes {
         match s {
-            Ok((acct, sdk)) => ready.push(mk_scope(acct, sdk)),
+            Ok((acct, sdk)) => ready.push(caller.for_account(acct, sdk)),
             Err((acct, reason)) => {
                 tracing::warn!(account = %acct, "{reason}");
                 progress(ProgressEvent::AccountSkipped {
@@ -287,8 +262,31 @@ pub async fn collect(
     out.not_assessed
         .sort_by(|a, b| (&a.target, &a.reason).cmp(&(&b.target, &b.reason)));
     out.not_assessed.dedup();
-    out.api_calls = calls.load(Ordering::Relaxed);
+    out.api_calls = caller.calls.load(Ordering::Relaxed);
     Ok(out)
+}
+
+/// Loads the configuration and identifies the credentials: the scope of the
+/// caller's account, whose concurrency limits and call counter every account of
+/// the run shares (see [`Scope::for_account`]).
+pub(crate) async fn caller_session(opts: &AwsScanOptions) -> Result<Scope, AwsError> {
+    let sdk = load_config(opts).await?;
+    let home_region = sdk
+        .region()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| FALLBACK_REGION.to_string());
+    let mut scope = Scope {
+        account: "caller".into(),
+        partition: "aws".into(),
+        sdk,
+        home_region,
+        limits: Arc::new(Limits::new(opts.max_concurrency_per_service)),
+        calls: Arc::new(AtomicU64::new(0)),
+    };
+    let (account, partition) = caller_identity(&scope.region(GLOBAL)).await?;
+    scope.account = account;
+    scope.partition = partition;
+    Ok(scope)
 }
 
 /// `(account id, partition)` of the credentials.
@@ -331,14 +329,7 @@ async fn target_accounts(
     }
     let rc = caller.region(GLOBAL);
     let org = rc.organizations();
-    match rc
-        .call(
-            "organizations",
-            "ListAccounts",
-            org.list_accounts().into_paginator().send().try_collect(),
-        )
-        .await
-    {
+    match list_pages!(rc, "organizations", "ListAccounts", org.list_accounts()).await {
         Ok(pages) => {
             let mut v: Vec<String> = pages
                 .iter()
@@ -540,16 +531,12 @@ async fn run_task(
 
 async fn collect_region(rc: Rc<'_>, progress: &(dyn Fn(ProgressEvent) + Sync)) -> (String, Part) {
     let tasks = region_tasks(&rc);
-    let parts = join_all(
+    let part = Part::join(
         tasks
             .into_iter()
             .map(|(name, fut)| run_task(&rc, name, fut, progress)),
     )
     .await;
-    let mut part = Part::default();
-    for p in parts {
-        part.merge(p);
-    }
     (rc.region.clone(), part)
 }
 

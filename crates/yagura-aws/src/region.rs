@@ -1,8 +1,8 @@
 //! Region-level settings for the `aws.region` resource: EBS encryption by default,
 //! AWS Config recorders, IAM Access Analyzer analyzers and Security Hub.
 
-use crate::ctx::{Part, Rc};
-use crate::error::ApiError;
+use crate::ctx::{list_items, Part, Rc};
+use crate::error::{Absent, ApiError};
 use crate::util::opt_str;
 use serde_json::{json, Value};
 
@@ -19,13 +19,7 @@ pub(crate) async fn settings(rc: &Rc<'_>) -> Part {
     );
     let mut part = Part::default();
     let id = region_arn(rc);
-    match ebs {
-        Ok(v) => {
-            part.settings
-                .insert("ebs_encryption_by_default".into(), json!(v));
-        }
-        Err(e) => part.attr_failed(&id, "ebs_encryption_by_default", &e),
-    }
+    part.observe_setting(&id, "ebs_encryption_by_default", ebs.map(|v| json!(v)));
     for (service, attr, res) in [
         ("config", "config_recorders", config),
         ("accessanalyzer", "access_analyzers", analyzers),
@@ -87,17 +81,7 @@ async fn config_recorders(rc: &Rc<'_>) -> Result<Value, ApiError> {
 
 async fn access_analyzers(rc: &Rc<'_>) -> Result<Value, ApiError> {
     let aa = rc.accessanalyzer();
-    let list = rc
-        .call(
-            "accessanalyzer",
-            "ListAnalyzers",
-            aa.list_analyzers()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let list = list_items!(rc, "accessanalyzer", "ListAnalyzers", aa.list_analyzers()).await?;
     Ok(Value::Array(
         list.iter()
             .map(|a| json!({"name": a.name(), "type": a.r#type().as_str(), "status": a.status().as_str()}))
@@ -107,15 +91,10 @@ async fn access_analyzers(rc: &Rc<'_>) -> Result<Value, ApiError> {
 
 async fn security_hub(rc: &Rc<'_>) -> Result<Value, ApiError> {
     let sh = rc.securityhub();
-    match rc
-        .call("securityhub", "DescribeHub", sh.describe_hub().send())
+    rc.call("securityhub", "DescribeHub", sh.describe_hub().send())
         .await
-    {
-        Ok(_) => Ok(json!(true)),
+        .map(|_| json!(true))
         // Security Hub answers these when the account is not subscribed in the region.
-        Err(e) if e.is("InvalidAccessException") || e.is("ResourceNotFoundException") => {
-            Ok(json!(false))
-        }
-        Err(e) => Err(e),
-    }
+        .absent_as("InvalidAccessException", json!(false))
+        .absent_as("ResourceNotFoundException", json!(false))
 }

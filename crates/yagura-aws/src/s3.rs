@@ -1,8 +1,8 @@
 //! S3 buckets: listed once per account, then read in their own region.
 
-use crate::ctx::{Part, Rc};
-use crate::error::ApiError;
-use crate::util::{opt_str, parse_policy, tag_map};
+use crate::ctx::{list_items, Part, Rc};
+use crate::error::{Absent, ApiError};
+use crate::util::{opt_str, tag_map};
 use futures::future::join_all;
 use serde_json::{json, Value};
 
@@ -19,26 +19,10 @@ pub(crate) fn location_region(constraint: Option<&str>) -> String {
 /// Lists the buckets and reads those in `regions`. `s3` is complete when the list
 /// and every bucket's region were read.
 pub(crate) async fn collect(global: &Rc<'_>, regions: &[String]) -> Part {
-    let mut part = Part::default();
     let s3 = global.s3();
-    let buckets = match global
-        .call(
-            "s3",
-            "ListBuckets",
-            s3.list_buckets()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await
-    {
+    let buckets = match list_items!(global, "s3", "ListBuckets", s3.list_buckets()).await {
         Ok(b) => b,
-        Err(e) => {
-            part.service_failed(global, &e);
-            part.mark("s3", false);
-            return part;
-        }
+        Err(e) => return Part::unlisted(global, "s3", &e),
     };
     let located = join_all(
         buckets
@@ -65,6 +49,7 @@ pub(crate) async fn collect(global: &Rc<'_>, regions: &[String]) -> Part {
     )
     .await;
 
+    let mut part = Part::default();
     let mut complete = true;
     let mut reads = Vec::new();
     for (name, loc) in located {
@@ -87,14 +72,11 @@ pub(crate) async fn collect(global: &Rc<'_>, regions: &[String]) -> Part {
             }
         }
     }
-    let parts = join_all(reads.into_iter().map(|(name, region)| async move {
+    let buckets = reads.into_iter().map(|(name, region)| async move {
         let rc = global.scope.region(&region);
         bucket(&rc, &name).await
-    }))
-    .await;
-    for p in parts {
-        part.merge(p);
-    }
+    });
+    part.merge(Part::join(buckets).await);
     part.mark("s3", complete);
     part
 }
@@ -150,91 +132,63 @@ async fn bucket(rc: &Rc<'_>, name: &str) -> Part {
         ),
     );
 
-    match policy {
-        Ok(o) => match o.policy().map(parse_policy) {
-            Some(Ok(doc)) => r.set("policy", doc),
-            Some(Err(why)) => part.attr_invalid(&arn, "policy", &why),
-            None => r.set("policy", Value::Null),
-        },
-        Err(e) if e.is("NoSuchBucketPolicy") => r.set("policy", Value::Null),
-        Err(e) => part.attr_failed(&arn, "policy", &e),
-    }
-    match pab {
-        Ok(v) => r.set("public_access_block", v),
-        Err(e) => part.attr_failed(&arn, "public_access_block", &e),
-    }
-    match enc {
-        Ok(v) => r.set("encryption", v),
-        Err(e) => part.attr_failed(&arn, "encryption", &e),
-    }
-    match ver {
-        Ok(o) => r.set(
-            "versioning",
-            json!({
-                "status": opt_str(o.status().map(|s| s.as_str())),
-                "mfa_delete": o.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"),
-            }),
-        ),
-        Err(e) => part.attr_failed(&arn, "versioning", &e),
-    }
-    match log {
-        Ok(o) => r.set(
-            "logging",
-            o.logging_enabled().map_or(
-                Value::Null,
-                |l| json!({"target_bucket": l.target_bucket(), "target_prefix": l.target_prefix()}),
-            ),
-        ),
-        Err(e) => part.attr_failed(&arn, "logging", &e),
-    }
-    match acl {
-        Ok(o) => {
-            let grants: Vec<Value> = o
-                .grants()
-                .iter()
-                .map(|g| {
-                    let grantee = g.grantee();
-                    json!({
-                        "grantee_type": opt_str(grantee.map(|x| x.r#type().as_str())),
-                        "grantee_uri": opt_str(grantee.and_then(|x| x.uri())),
-                        "permission": opt_str(g.permission().map(|p| p.as_str())),
-                    })
+    let policy = policy
+        .map(|o| o.policy)
+        .absent_as("NoSuchBucketPolicy", None);
+    part.observe_policy(&mut r, "policy", policy);
+    part.observe(&mut r, "public_access_block", pab);
+    part.observe(&mut r, "encryption", enc);
+    let ver = ver.map(|o| {
+        json!({
+            "status": opt_str(o.status().map(|s| s.as_str())),
+            "mfa_delete": o.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"),
+        })
+    });
+    part.observe(&mut r, "versioning", ver);
+    let log = log.map(|o| {
+        o.logging_enabled().map_or(
+            Value::Null,
+            |l| json!({"target_bucket": l.target_bucket(), "target_prefix": l.target_prefix()}),
+        )
+    });
+    part.observe(&mut r, "logging", log);
+    let acl = acl.map(|o| {
+        o.grants()
+            .iter()
+            .map(|g| {
+                let grantee = g.grantee();
+                json!({
+                    "grantee_type": opt_str(grantee.map(|x| x.r#type().as_str())),
+                    "grantee_uri": opt_str(grantee.and_then(|x| x.uri())),
+                    "permission": opt_str(g.permission().map(|p| p.as_str())),
                 })
-                .collect();
-            r.set("acl_grants", Value::Array(grants));
-        }
-        Err(e) => part.attr_failed(&arn, "acl_grants", &e),
-    }
-    match own {
-        Ok(o) => r.set(
-            "ownership",
+            })
+            .collect()
+    });
+    part.observe(&mut r, "acl_grants", acl);
+    let own = own
+        .map(|o| {
             opt_str(
                 o.ownership_controls()
                     .and_then(|c| c.rules().first())
                     .map(|r| r.object_ownership().as_str()),
-            ),
-        ),
-        Err(e) if e.is("OwnershipControlsNotFoundError") => r.set("ownership", Value::Null),
-        Err(e) => part.attr_failed(&arn, "ownership", &e),
-    }
-    match life {
-        Ok(o) => r.set("lifecycle_rules", json!(o.rules().len())),
-        Err(e) if e.is("NoSuchLifecycleConfiguration") => r.set("lifecycle_rules", json!(0)),
-        Err(e) => part.attr_failed(&arn, "lifecycle_rules", &e),
-    }
-    match lock {
-        Ok(o) => r.set(
-            "object_lock",
+            )
+        })
+        .absent_as("OwnershipControlsNotFoundError", Value::Null);
+    part.observe(&mut r, "ownership", own);
+    let life = life
+        .map(|o| json!(o.rules().len()))
+        .absent_as("NoSuchLifecycleConfiguration", json!(0));
+    part.observe(&mut r, "lifecycle_rules", life);
+    let lock = lock
+        .map(|o| {
             json!(o
                 .object_lock_configuration()
                 .and_then(|c| c.object_lock_enabled())
-                .is_some_and(|e| e.as_str() == "Enabled")),
-        ),
-        Err(e) if e.is("ObjectLockConfigurationNotFoundError") => {
-            r.set("object_lock", json!(false))
-        }
-        Err(e) => part.attr_failed(&arn, "object_lock", &e),
-    }
+                .is_some_and(|e| e.as_str() == "Enabled"))
+        })
+        .absent_as("ObjectLockConfigurationNotFoundError", json!(false));
+    part.observe(&mut r, "object_lock", lock);
     match tags {
         Ok(o) => r.tags = tag_map(o.tag_set().iter().map(|t| (Some(t.key()), Some(t.value())))),
         Err(e) if e.is("NoSuchTagSet") => {}
@@ -248,16 +202,14 @@ async fn bucket(rc: &Rc<'_>, name: &str) -> Part {
 /// Reads a bucket's Block Public Access settings (used by fixes for before/after).
 pub(crate) async fn public_access_block(rc: &Rc<'_>, name: &str) -> Result<Value, ApiError> {
     let s3 = rc.s3();
-    match rc
-        .call(
-            "s3",
-            "GetPublicAccessBlock",
-            s3.get_public_access_block().bucket(name).send(),
-        )
-        .await
-    {
-        Ok(o) => Ok(o
-            .public_access_block_configuration()
+    rc.call(
+        "s3",
+        "GetPublicAccessBlock",
+        s3.get_public_access_block().bucket(name).send(),
+    )
+    .await
+    .map(|o| {
+        o.public_access_block_configuration()
             .map_or(Value::Null, |c| {
                 json!({
                     "block_public_acls": c.block_public_acls().unwrap_or(false),
@@ -265,41 +217,37 @@ pub(crate) async fn public_access_block(rc: &Rc<'_>, name: &str) -> Result<Value
                     "block_public_policy": c.block_public_policy().unwrap_or(false),
                     "restrict_public_buckets": c.restrict_public_buckets().unwrap_or(false),
                 })
-            })),
-        Err(e) if e.is("NoSuchPublicAccessBlockConfiguration") => Ok(Value::Null),
-        Err(e) => Err(e),
-    }
+            })
+    })
+    .absent_as("NoSuchPublicAccessBlockConfiguration", Value::Null)
 }
 
 /// Reads a bucket's default encryption (used by fixes for before/after).
 pub(crate) async fn encryption(rc: &Rc<'_>, name: &str) -> Result<Value, ApiError> {
     let s3 = rc.s3();
-    match rc
-        .call(
-            "s3",
-            "GetBucketEncryption",
-            s3.get_bucket_encryption().bucket(name).send(),
-        )
-        .await
-    {
-        Ok(o) => {
-            let rule = o
-                .server_side_encryption_configuration()
-                .and_then(|c| c.rules().first());
-            Ok(
-                match rule.and_then(|r| r.apply_server_side_encryption_by_default()) {
-                    Some(d) => json!({
-                        "algorithm": d.sse_algorithm().as_str(),
-                        "kms_key_id": d.kms_master_key_id(),
-                        "bucket_key_enabled": rule.and_then(|r| r.bucket_key_enabled()).unwrap_or(false),
-                    }),
-                    None => Value::Null,
-                },
-            )
+    rc.call(
+        "s3",
+        "GetBucketEncryption",
+        s3.get_bucket_encryption().bucket(name).send(),
+    )
+    .await
+    .map(|o| {
+        let rule = o
+            .server_side_encryption_configuration()
+            .and_then(|c| c.rules().first());
+        match rule.and_then(|r| r.apply_server_side_encryption_by_default()) {
+            Some(d) => json!({
+                "algorithm": d.sse_algorithm().as_str(),
+                "kms_key_id": d.kms_master_key_id(),
+                "bucket_key_enabled": rule.and_then(|r| r.bucket_key_enabled()).unwrap_or(false),
+            }),
+            None => Value::Null,
         }
-        Err(e) if e.is("ServerSideEncryptionConfigurationNotFoundError") => Ok(Value::Null),
-        Err(e) => Err(e),
-    }
+    })
+    .absent_as(
+        "ServerSideEncryptionConfigurationNotFoundError",
+        Value::Null,
+    )
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use chrono::SecondsFormat;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// An SDK timestamp as an RFC 3339 string in UTC.
 pub(crate) fn time(t: &aws_smithy_types::DateTime) -> Value {
@@ -71,6 +71,21 @@ pub(crate) fn tag_map<'a>(
         .into_iter()
         .filter_map(|(k, v)| k.map(|k| (k.to_string(), v.unwrap_or("").to_string())))
         .collect()
+}
+
+/// Groups the entries `entry` makes of `items` by the resource each belongs to (the
+/// key it returns with it); items it returns `None` for are skipped.
+pub(crate) fn group_by<T>(
+    items: impl IntoIterator<Item = T>,
+    entry: impl Fn(&T) -> Option<(&str, Value)>,
+) -> HashMap<String, Vec<Value>> {
+    let mut groups: HashMap<String, Vec<Value>> = HashMap::new();
+    for item in items {
+        if let Some((key, value)) = entry(&item) {
+            groups.entry(key.to_string()).or_default().push(value);
+        }
+    }
+    groups
 }
 
 /// The region-independent partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`).
@@ -143,5 +158,11 @@ mod tests {
         assert_eq!(tags.get("a").map(String::as_str), Some("1"));
         assert_eq!(tags.get("b").map(String::as_str), Some(""));
         assert_eq!(tags.len(), 2);
+        let groups = group_by(["a:1", "b:2", "a:3", "skip"], |s| {
+            s.split_once(':').map(|(k, v)| (k, Value::from(v)))
+        });
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups["a"], vec![json!("1"), json!("3")]);
+        assert_eq!(groups["b"], vec![json!("2")]);
     }
 }

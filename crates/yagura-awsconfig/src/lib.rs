@@ -213,17 +213,23 @@ fn read_all(files: &[PathBuf]) -> Vec<parse::ParsedFile> {
                 })
             })
             .collect();
-        let mut all = Vec::with_capacity(files.len());
-        for h in handles {
-            match h.join() {
-                Ok(part) => all.extend(part),
-                Err(p) => std::panic::resume_unwind(p),
-            }
-        }
-        all
+        join_workers(handles)
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Joins scoped worker threads in spawn order and concatenates what they return.
+/// A panic in a worker is a bug: it is raised again rather than its share dropped.
+pub(crate) fn join_workers<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, Vec<T>>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for h in handles {
+        match h.join() {
+            Ok(part) => out.extend(part),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    }
+    out
 }
 
 /// Lists regular files under a folder, sorted, so results do not depend on the

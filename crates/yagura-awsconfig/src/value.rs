@@ -96,15 +96,18 @@ pub(crate) fn strings(v: &Value, key: Option<&str>) -> Vec<Value> {
     let Some(a) = v.as_array() else {
         return Vec::new();
     };
-    a.iter()
-        .filter_map(|x| match (x, key) {
-            (Value::String(s), _) => Some(Value::String(s.clone())),
-            (Value::Object(_), Some(k)) => get(x, k)
-                .and_then(to_str)
-                .map(|s| Value::String(s.to_string())),
-            _ => None,
-        })
-        .collect()
+    a.iter().filter_map(|x| string_item(x, key)).collect()
+}
+
+/// One entry of [`strings`]: a string, or the string `key` of an object.
+pub(crate) fn string_item(x: &Value, key: Option<&str>) -> Option<Value> {
+    match (x, key) {
+        (Value::String(s), _) => Some(Value::String(s.clone())),
+        (Value::Object(_), Some(k)) => get(x, k)
+            .and_then(to_str)
+            .map(|s| Value::String(s.to_string())),
+        _ => None,
+    }
 }
 
 /// A list attribute: absent stays absent, `null` becomes `[]`.
@@ -113,6 +116,15 @@ pub(crate) fn list_attr(v: Option<&Value>, key: Option<&str>) -> Option<Value> {
         Value::Null => Some(Value::Array(Vec::new())),
         a @ Value::Array(_) => Some(Value::Array(strings(a, key))),
         _ => None,
+    }
+}
+
+/// A list Config always writes (possibly empty): like [`list_attr`], but in a
+/// full item (`full`) a missing or unreadable list means `[]`.
+pub(crate) fn full_list_attr(v: Option<&Value>, key: Option<&str>, full: bool) -> Option<Value> {
+    match list_attr(v, key) {
+        None if full => Some(Value::Array(Vec::new())),
+        other => other,
     }
 }
 
@@ -245,6 +257,92 @@ pub(crate) fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// How a configuration field becomes an attribute value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum As {
+    /// [`str_attr`]
+    Str,
+    /// [`nonempty_str_attr`]
+    NonEmptyStr,
+    /// [`bool_attr`]
+    Bool,
+    /// [`int_attr`]
+    Int,
+    /// [`time_attr`]
+    Time,
+    /// [`list_attr`] of plain strings
+    List,
+    /// [`policy_attr`]
+    Policy,
+}
+
+impl As {
+    fn read(self, v: Option<&Value>) -> Option<Value> {
+        match self {
+            As::Str => str_attr(v),
+            As::NonEmptyStr => nonempty_str_attr(v),
+            As::Bool => bool_attr(v),
+            As::Int => int_attr(v),
+            As::Time => time_attr(v),
+            As::List => list_attr(v, None),
+            As::Policy => policy_attr(v),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Lookup {
+    Key(&'static str),
+    Any(&'static [&'static str]),
+    Path(&'static [&'static str]),
+}
+
+/// An attribute read straight from one configuration field, for the mappers'
+/// tables (see [`Attrs::read`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Field {
+    attr: &'static str,
+    lookup: Lookup,
+    conv: As,
+    or_null: bool,
+}
+
+impl Field {
+    /// `attr` from the field `key`.
+    pub(crate) const fn key(attr: &'static str, key: &'static str, conv: As) -> Field {
+        Field {
+            attr,
+            lookup: Lookup::Key(key),
+            conv,
+            or_null: false,
+        }
+    }
+
+    /// `attr` from the first of `keys` present (alternative spellings).
+    pub(crate) const fn any(attr: &'static str, keys: &'static [&'static str], conv: As) -> Field {
+        Field {
+            lookup: Lookup::Any(keys),
+            ..Field::key(attr, "", conv)
+        }
+    }
+
+    /// `attr` from a nested field ([`path`]).
+    pub(crate) const fn path(attr: &'static str, keys: &'static [&'static str], conv: As) -> Field {
+        Field {
+            lookup: Lookup::Path(keys),
+            ..Field::key(attr, "", conv)
+        }
+    }
+
+    /// For a field the describe call omits when unset ([`or_null`]).
+    pub(crate) const fn or_null(self) -> Field {
+        Field {
+            or_null: true,
+            ..self
+        }
+    }
+}
+
 /// An attribute map under construction; `set(k, None)` leaves the key absent.
 #[derive(Default)]
 pub(crate) struct Attrs(Map<String, Value>);
@@ -262,6 +360,20 @@ impl Attrs {
 
     pub(crate) fn put(&mut self, key: &str, v: Value) {
         self.0.insert(key.to_string(), v);
+    }
+
+    /// Sets `fields` from the configuration `c`, in order. `full` is what
+    /// [`or_null`] gets for the fields marked with [`Field::or_null`]: whether `c`
+    /// is a complete describe result, so a missing field is unset.
+    pub(crate) fn read(&mut self, c: &Value, full: bool, fields: &[Field]) {
+        for f in fields {
+            let v = match f.lookup {
+                Lookup::Key(k) => get(c, k),
+                Lookup::Any(keys) => get_any(c, keys),
+                Lookup::Path(keys) => path(c, keys),
+            };
+            self.set(f.attr, or_null(full && f.or_null, f.conv.read(v)));
+        }
     }
 
     pub(crate) fn into_value(self) -> Value {
@@ -326,6 +438,31 @@ mod tests {
         let twice = serde_json::to_string(&Value::String(once)).unwrap();
         assert_eq!(decode_json_text(Value::String(twice)), json!({"a": 1}));
         assert_eq!(decode_json_text(json!("false")), json!("false"));
+    }
+
+    #[test]
+    fn fields_read_in_order_with_null_for_omitted() {
+        let c = json!({"Name": "n", "size": "12", "nested": {"on": "true"}, "alt": null});
+        let fields = [
+            Field::key("name", "name", As::Str),
+            Field::key("kms", "kmsKeyId", As::NonEmptyStr).or_null(),
+            Field::key("gone", "missing", As::Bool),
+            Field::key("size", "size", As::Int),
+            Field::path("on", &["nested", "on"], As::Bool),
+            Field::any("alt", &["nope", "alt"], As::List),
+        ];
+        let mut full = Attrs::new();
+        full.read(&c, true, &fields);
+        let v = full.into_value();
+        assert_eq!(
+            v,
+            json!({"name": "n", "kms": null, "size": 12, "on": true, "alt": []})
+        );
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["name", "kms", "size", "on", "alt"]);
+        let mut partial = Attrs::new();
+        partial.read(&c, false, &fields);
+        assert_eq!(partial.into_value().get("kms"), None);
     }
 
     #[test]

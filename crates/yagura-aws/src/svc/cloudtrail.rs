@@ -1,10 +1,10 @@
 //! CloudTrail trails, listed once in their home region, with logging status and
 //! event selectors (basic and advanced).
 
+use super::per_item;
 use crate::ctx::{Part, Rc};
 use crate::util::{opt_str, opt_time};
-use aws_sdk_cloudtrail::types::{AdvancedEventSelector, EventSelector, ReadWriteType};
-use futures::future::join_all;
+use aws_sdk_cloudtrail::types::{AdvancedEventSelector, EventSelector, ReadWriteType, Trail};
 use serde_json::json;
 
 /// Which event types a trail logs: `(read, write)` for management events and for
@@ -113,103 +113,90 @@ pub(crate) fn coverage(
 
 pub(crate) async fn collect(rc: &Rc<'_>) -> Part {
     let ct = rc.cloudtrail();
-    let mut part = Part::default();
-    let trails = match rc
+    let trails = rc
         .call(
             "cloudtrail",
             "DescribeTrails",
             ct.describe_trails().include_shadow_trails(false).send(),
         )
         .await
-    {
-        Ok(o) => o.trail_list.unwrap_or_default(),
-        Err(e) => {
-            part.service_failed(rc, &e);
-            part.mark("cloudtrail", false);
-            return part;
-        }
+        .map(|o| {
+            // A trail is reported once, in its home region.
+            o.trail_list
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|t| t.home_region().is_none_or(|h| h == rc.region))
+        });
+    per_item(rc, "cloudtrail", trails, |t| trail(rc, &ct, t)).await
+}
+
+async fn trail(rc: &Rc<'_>, ct: &aws_sdk_cloudtrail::Client, t: Trail) -> Part {
+    let mut part = Part::default();
+    let (Some(arn), Some(name)) = (t.trail_arn(), t.name()) else {
+        return part;
     };
-    // A trail is reported once, in its home region.
-    let own = trails
-        .into_iter()
-        .filter(|t| t.home_region().is_none_or(|h| h == rc.region));
-    let parts = join_all(own.map(|t| {
-        let ct = &ct;
-        async move {
-            let mut part = Part::default();
-            let (Some(arn), Some(name)) = (t.trail_arn(), t.name()) else {
-                return part;
-            };
-            let mut r = rc.resource("aws.cloudtrail.trail", arn, name);
-            r.set("trail_name", json!(name));
-            r.set("home_region", json!(t.home_region().unwrap_or(&rc.region)));
+    let mut r = rc.resource("aws.cloudtrail.trail", arn, name);
+    r.set("trail_name", json!(name));
+    r.set("home_region", json!(t.home_region().unwrap_or(&rc.region)));
+    r.set(
+        "is_multi_region",
+        json!(t.is_multi_region_trail().unwrap_or(false)),
+    );
+    r.set(
+        "is_organization_trail",
+        json!(t.is_organization_trail().unwrap_or(false)),
+    );
+    r.set(
+        "log_file_validation",
+        json!(t.log_file_validation_enabled().unwrap_or(false)),
+    );
+    r.set("kms_key_id", opt_str(t.kms_key_id()));
+    r.set("s3_bucket", opt_str(t.s3_bucket_name()));
+    r.set(
+        "cloudwatch_log_group_arn",
+        opt_str(t.cloud_watch_logs_log_group_arn()),
+    );
+    let (status, selectors) = tokio::join!(
+        rc.call(
+            "cloudtrail",
+            "GetTrailStatus",
+            ct.get_trail_status().name(arn).send()
+        ),
+        rc.call(
+            "cloudtrail",
+            "GetEventSelectors",
+            ct.get_event_selectors().trail_name(arn).send()
+        ),
+    );
+    match status {
+        Ok(s) => {
+            r.set("is_logging", json!(s.is_logging().unwrap_or(false)));
             r.set(
-                "is_multi_region",
-                json!(t.is_multi_region_trail().unwrap_or(false)),
+                "latest_cloudwatch_delivery",
+                opt_time(s.latest_cloud_watch_logs_delivery_time()),
             );
-            r.set(
-                "is_organization_trail",
-                json!(t.is_organization_trail().unwrap_or(false)),
-            );
-            r.set(
-                "log_file_validation",
-                json!(t.log_file_validation_enabled().unwrap_or(false)),
-            );
-            r.set("kms_key_id", opt_str(t.kms_key_id()));
-            r.set("s3_bucket", opt_str(t.s3_bucket_name()));
-            r.set(
-                "cloudwatch_log_group_arn",
-                opt_str(t.cloud_watch_logs_log_group_arn()),
-            );
-            let (status, selectors) = tokio::join!(
-                rc.call(
-                    "cloudtrail",
-                    "GetTrailStatus",
-                    ct.get_trail_status().name(arn).send()
-                ),
-                rc.call(
-                    "cloudtrail",
-                    "GetEventSelectors",
-                    ct.get_event_selectors().trail_name(arn).send()
-                ),
-            );
-            match status {
-                Ok(s) => {
-                    r.set("is_logging", json!(s.is_logging().unwrap_or(false)));
-                    r.set(
-                        "latest_cloudwatch_delivery",
-                        opt_time(s.latest_cloud_watch_logs_delivery_time()),
-                    );
-                }
-                Err(e) => part.attr_failed(arn, "is_logging, latest_cloudwatch_delivery", &e),
-            }
-            match selectors {
-                Ok(s) => {
-                    let c = coverage(
-                        s.event_selectors(),
-                        s.advanced_event_selectors(),
-                        &rc.scope.partition,
-                    );
-                    r.set(
-                        "management_events",
-                        json!({"read": c.mgmt_read, "write": c.mgmt_write}),
-                    );
-                    r.set(
-                        "s3_data_events",
-                        json!({"read": c.s3_read, "write": c.s3_write}),
-                    );
-                }
-                Err(e) => part.attr_failed(arn, "management_events, s3_data_events", &e),
-            }
-            part.resources.push(r);
-            part
         }
-    }))
-    .await;
-    for p in parts {
-        part.merge(p);
+        Err(e) => part.attr_failed(arn, "is_logging, latest_cloudwatch_delivery", &e),
     }
-    part.mark("cloudtrail", true);
+    match selectors {
+        Ok(s) => {
+            let c = coverage(
+                s.event_selectors(),
+                s.advanced_event_selectors(),
+                &rc.scope.partition,
+            );
+            r.set(
+                "management_events",
+                json!({"read": c.mgmt_read, "write": c.mgmt_write}),
+            );
+            r.set(
+                "s3_data_events",
+                json!({"read": c.s3_read, "write": c.s3_write}),
+            );
+        }
+        Err(e) => part.attr_failed(arn, "management_events, s3_data_events", &e),
+    }
+    part.resources.push(r);
     part
 }
 

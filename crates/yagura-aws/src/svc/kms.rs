@@ -1,46 +1,32 @@
 //! KMS keys with rotation status and key policy.
 
-use crate::ctx::{Part, Rc};
+use super::per_item;
+use crate::ctx::{list_items, Part, Rc};
 use crate::error::ApiError;
-use crate::util::parse_policy;
-use aws_sdk_kms::types::{KeySpec, OriginType};
-use futures::future::join_all;
+use aws_sdk_kms::types::{AliasListEntry, KeySpec, OriginType};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
 pub(crate) async fn collect(rc: &Rc<'_>) -> Part {
     let kms = rc.kms();
-    let mut part = Part::default();
     let (keys, aliases) = tokio::join!(
-        rc.call(
-            "kms",
-            "ListKeys",
-            kms.list_keys()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
-        rc.call(
-            "kms",
-            "ListAliases",
-            kms.list_aliases()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
+        list_items!(rc, "kms", "ListKeys", kms.list_keys()),
+        list_items!(rc, "kms", "ListAliases", kms.list_aliases()),
     );
-    let keys = match keys {
-        Ok(k) => k,
-        Err(e) => {
-            part.service_failed(rc, &e);
-            part.mark("kms", false);
-            return part;
-        }
-    };
-    // Aliases only name keys. AWS-managed aliases (`alias/aws/…`) may point at keys
-    // AWS has not created yet; they are ignored unless the key itself was listed.
+    let keys = keys.map(|keys| {
+        let names = key_names(aliases);
+        keys.into_iter().filter_map(|k| k.key_id).map(move |id| {
+            let name = names.get(&id).cloned().unwrap_or_else(|| id.clone());
+            (id, name)
+        })
+    });
+    per_item(rc, "kms", keys, |(id, name)| key(rc, &kms, id, name)).await
+}
+
+/// Key id → alias name. Aliases only name keys. AWS-managed aliases (`alias/aws/…`)
+/// may point at keys AWS has not created yet; they are ignored unless the key itself
+/// was listed.
+fn key_names(aliases: Result<Vec<AliasListEntry>, ApiError>) -> HashMap<String, String> {
     let mut names: HashMap<String, String> = HashMap::new();
     match aliases {
         Ok(aliases) => {
@@ -54,17 +40,7 @@ pub(crate) async fn collect(rc: &Rc<'_>) -> Part {
         }
         Err(e) => tracing::debug!(error = %e, "key aliases unavailable, naming keys by id"),
     }
-    let parts = join_all(keys.into_iter().filter_map(|k| k.key_id).map(|id| {
-        let kms = &kms;
-        let name = names.get(&id).cloned().unwrap_or_else(|| id.clone());
-        async move { key(rc, kms, id, name).await }
-    }))
-    .await;
-    for p in parts {
-        part.merge(p);
-    }
-    part.mark("kms", true);
-    part
+    names
 }
 
 async fn key(rc: &Rc<'_>, kms: &aws_sdk_kms::Client, id: String, name: String) -> Part {
@@ -124,26 +100,8 @@ async fn key(rc: &Rc<'_>, kms: &aws_sdk_kms::Client, id: String, name: String) -
                 .send()
         ),
     );
-    match rotation {
-        Ok(v) => r.set("rotation_enabled", v),
-        Err(e) => part.attr_failed(&arn, "rotation_enabled", &e),
-    }
-    set_policy(&mut part, &mut r, policy.map(|o| o.policy));
+    part.observe(&mut r, "rotation_enabled", rotation);
+    part.observe_policy(&mut r, "policy", policy.map(|o| o.policy));
     part.resources.push(r);
     part
-}
-
-fn set_policy(
-    part: &mut Part,
-    r: &mut yagura_model::Resource,
-    res: Result<Option<String>, ApiError>,
-) {
-    match res {
-        Ok(Some(p)) => match parse_policy(&p) {
-            Ok(doc) => r.set("policy", doc),
-            Err(why) => part.attr_invalid(&r.id, "policy", &why),
-        },
-        Ok(None) => r.set("policy", Value::Null),
-        Err(e) => part.attr_failed(&r.id, "policy", &e),
-    }
 }

@@ -1,62 +1,41 @@
 //! CloudWatch Logs log groups with their metric filters, and CloudWatch alarms.
 
-use crate::ctx::{Part, Rc};
-use crate::util::{log_group_arn, opt_str, strs};
+use crate::ctx::{list_items, list_pages, Part, Rc};
+use crate::util::{group_by, log_group_arn, opt_str, strs};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 pub(crate) async fn collect_logs(rc: &Rc<'_>) -> Part {
     let logs = rc.logs();
-    let mut part = Part::default();
     let (groups, filters) = tokio::join!(
-        rc.call(
-            "logs",
-            "DescribeLogGroups",
-            logs.describe_log_groups()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
-        rc.call(
+        list_items!(rc, "logs", "DescribeLogGroups", logs.describe_log_groups()),
+        list_items!(
+            rc,
             "logs",
             "DescribeMetricFilters",
             logs.describe_metric_filters()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
         ),
     );
     let groups = match groups {
         Ok(g) => g,
-        Err(e) => {
-            part.service_failed(rc, &e);
-            part.mark("logs", false);
-            return part;
-        }
+        Err(e) => return Part::unlisted(rc, "logs", &e),
     };
     let filters = filters.map(|fs| {
-        let mut by_group: HashMap<String, Vec<Value>> = HashMap::new();
-        for f in fs {
-            let Some(group) = f.log_group_name() else {
-                continue;
-            };
+        group_by(fs, |f| {
+            let group = f.log_group_name()?;
             let t = f.metric_transformations().first();
-            by_group.entry(group.to_string()).or_default().push(json!({
+            let entry = json!({
                 "filter_name": opt_str(f.filter_name()),
                 "pattern": opt_str(f.filter_pattern()),
                 "metric_name": opt_str(t.map(|t| t.metric_name())),
                 "metric_namespace": opt_str(t.map(|t| t.metric_namespace())),
-            }));
-        }
-        by_group
+            });
+            Some((group, entry))
+        })
     });
-    let mut ok = true;
+    let mut part = Part::default();
     if let Err(e) = &filters {
         // Without the filters the log groups are still listed; the service is not
         // complete because checks on metric filters reason over all of them.
-        ok = false;
         part.service_failed(rc, e);
     }
     for g in groups {
@@ -79,28 +58,17 @@ pub(crate) async fn collect_logs(rc: &Rc<'_>) -> Part {
         }
         part.resources.push(r);
     }
-    part.mark("logs", ok);
+    part.mark("logs", filters.is_ok());
     part
 }
 
 pub(crate) async fn collect_alarms(rc: &Rc<'_>) -> Part {
     let cw = rc.cloudwatch();
-    let mut part = Part::default();
-    let pages = match rc
-        .call(
-            "cloudwatch",
-            "DescribeAlarms",
-            cw.describe_alarms().into_paginator().send().try_collect(),
-        )
-        .await
-    {
+    let pages = match list_pages!(rc, "cloudwatch", "DescribeAlarms", cw.describe_alarms()).await {
         Ok(p) => p,
-        Err(e) => {
-            part.service_failed(rc, &e);
-            part.mark("cloudwatch", false);
-            return part;
-        }
+        Err(e) => return Part::unlisted(rc, "cloudwatch", &e),
     };
+    let mut part = Part::default();
     for a in pages.iter().flat_map(|p| p.metric_alarms()) {
         let Some(name) = a.alarm_name() else { continue };
         let arn = a

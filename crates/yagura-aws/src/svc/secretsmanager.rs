@@ -1,29 +1,18 @@
 //! Secrets Manager secrets.
 
-use crate::ctx::{Part, Rc};
+use crate::ctx::{list_pages, Part, Rc};
 use crate::util::{opt_str, opt_time, tag_map};
 use serde_json::json;
 
 pub(crate) async fn collect(rc: &Rc<'_>) -> Part {
     let sm = rc.secretsmanager();
-    let mut part = Part::default();
-    let list = match rc
-        .call(
-            "secretsmanager",
-            "ListSecrets",
-            sm.list_secrets().into_paginator().send().try_collect(),
-        )
-        .await
-    {
+    let list = match list_pages!(rc, "secretsmanager", "ListSecrets", sm.list_secrets()).await {
         Ok(pages) => pages
             .into_iter()
             .flat_map(|p| p.secret_list.unwrap_or_default()),
-        Err(e) => {
-            part.service_failed(rc, &e);
-            part.mark("secretsmanager", false);
-            return part;
-        }
+        Err(e) => return Part::unlisted(rc, "secretsmanager", &e),
     };
+    let mut part = Part::default();
     for s in list {
         let (Some(arn), Some(name)) = (s.arn(), s.name()) else {
             continue;

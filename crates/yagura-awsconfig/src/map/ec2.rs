@@ -3,11 +3,10 @@
 //! `fromPort` on an all-traffic rule), so for those a missing key in a full item
 //! means "unset", exactly as the live API collector reads the same response.
 
-use super::{base, is_full, name_of, partition, scope_key, World};
+use super::{is_full, name_of, partition, resource, scope_key, World};
 use crate::parse::ConfigItem;
 use crate::value::{
-    bool_attr, get, get_any, nonempty_str_attr, or_null, path, str_attr, strings, time_attr,
-    to_i64, to_str, Attrs,
+    get, get_any, or_null, path, str_attr, string_item, strings, to_i64, to_str, As, Attrs, Field,
 };
 use serde_json::{json, Value};
 use yagura_model::Resource;
@@ -33,6 +32,28 @@ fn ec2_name(item: &ConfigItem, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
+/// A list the describe call leaves out when empty: in a full item a missing list is
+/// `[]`, as is `null`; each element becomes what `entry` makes of it.
+fn listed(v: Option<&Value>, full: bool, entry: impl Fn(&Value) -> Option<Value>) -> Option<Value> {
+    match v {
+        Some(Value::Array(list)) => Some(Value::Array(list.iter().filter_map(entry).collect())),
+        Some(Value::Null) => Some(json!([])),
+        None if full => Some(json!([])),
+        _ => None,
+    }
+}
+
+/// A resource of an EC2 type whose ARN names it `ARN_TYPE/ID`, named by [`ec2_name`].
+fn ec2_resource(item: &ConfigItem, kind: &str, arn_type: &str, id: &str, a: Attrs) -> Resource {
+    resource(
+        item,
+        kind,
+        ec2_arn(item, arn_type, id),
+        ec2_name(item, id),
+        a,
+    )
+}
+
 /// The resource id: the configuration's id field, else the item's `resourceId`.
 fn id_of(item: &ConfigItem, key: &str) -> String {
     get(&item.configuration, key)
@@ -48,16 +69,23 @@ pub(super) fn security_group(item: &ConfigItem, w: &World) -> Resource {
     let id = id_of(item, "groupId");
     let mut a = Attrs::new();
     a.put("group_id", json!(id));
-    a.set("group_name", str_attr(get(c, "groupName")));
-    a.set("vpc_id", or_null(full, nonempty_str_attr(get(c, "vpcId"))));
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("group_name", "groupName", As::Str),
+            Field::key("vpc_id", "vpcId", As::NonEmptyStr).or_null(),
+        ],
+    );
     a.set(
         "is_default",
         get(c, "groupName")
             .and_then(to_str)
             .map(|n| Value::Bool(n == "default")),
     );
-    a.set("ingress", rules(get(c, "ipPermissions"), full));
-    a.set("egress", rules(get(c, "ipPermissionsEgress"), full));
+    let rules = |key: &str| listed(get(c, key), full, |p| Some(rule(p)));
+    a.set("ingress", rules("ipPermissions"));
+    a.set("egress", rules("ipPermissionsEgress"));
     // In use when an interface lists the group (or Config relates the two); "not in
     // use" only when interfaces were recorded in this region and none lists it.
     let related = item.relationships.iter().any(|r| {
@@ -75,23 +103,8 @@ pub(super) fn security_group(item: &ConfigItem, w: &World) -> Resource {
     };
     a.set("in_use", in_use);
     let name = name_of(item, &["groupName"]);
-    let mut r = base(
-        item,
-        "aws.ec2.security_group",
-        ec2_arn(item, "security-group", &id),
-        name,
-    );
-    r.attributes = a.into_value();
-    r
-}
-
-fn rules(v: Option<&Value>, full: bool) -> Option<Value> {
-    match v {
-        Some(Value::Array(list)) => Some(Value::Array(list.iter().map(rule).collect())),
-        Some(Value::Null) => Some(json!([])),
-        None if full => Some(json!([])),
-        _ => None,
-    }
+    let arn = ec2_arn(item, "security-group", &id);
+    resource(item, "aws.ec2.security_group", arn, name, a)
 }
 
 /// One IP permission. `ipRanges` (plain strings) and `ipv4Ranges` (objects) carry
@@ -137,24 +150,19 @@ pub(super) fn network_acl(item: &ConfigItem, _w: &World) -> Resource {
     let id = id_of(item, "networkAclId");
     let mut a = Attrs::new();
     a.put("network_acl_id", json!(id));
-    a.set("vpc_id", str_attr(get(c, "vpcId")));
-    a.set("is_default", bool_attr(get(c, "isDefault")));
-    let entries = match get(c, "entries") {
-        Some(Value::Array(list)) => Some(Value::Array(list.iter().map(acl_entry).collect())),
-        Some(Value::Null) => Some(json!([])),
-        None if full => Some(json!([])),
-        _ => None,
-    };
-    a.set("entries", entries);
-    let name = ec2_name(item, &id);
-    let mut r = base(
-        item,
-        "aws.ec2.network_acl",
-        ec2_arn(item, "network-acl", &id),
-        name,
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("vpc_id", "vpcId", As::Str),
+            Field::key("is_default", "isDefault", As::Bool),
+        ],
     );
-    r.attributes = a.into_value();
-    r
+    a.set(
+        "entries",
+        listed(get(c, "entries"), full, |e| Some(acl_entry(e))),
+    );
+    ec2_resource(item, "aws.ec2.network_acl", "network-acl", &id, a)
 }
 
 fn acl_entry(e: &Value) -> Value {
@@ -200,9 +208,10 @@ pub(super) fn instance(item: &ConfigItem, _w: &World) -> Resource {
             })
         }),
     );
-    a.set(
-        "public_ip",
-        or_null(full, nonempty_str_attr(get(c, "publicIpAddress"))),
+    a.read(
+        c,
+        full,
+        &[Field::key("public_ip", "publicIpAddress", As::NonEmptyStr).or_null()],
     );
     a.set(
         "iam_instance_profile",
@@ -214,31 +223,29 @@ pub(super) fn instance(item: &ConfigItem, _w: &World) -> Resource {
             },
         ),
     );
-    a.set("vpc_id", or_null(full, nonempty_str_attr(get(c, "vpcId"))));
-    a.set(
-        "subnet_id",
-        or_null(full, nonempty_str_attr(get(c, "subnetId"))),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("vpc_id", "vpcId", As::NonEmptyStr).or_null(),
+            Field::key("subnet_id", "subnetId", As::NonEmptyStr).or_null(),
+        ],
     );
     a.set(
         "security_groups",
-        match get(c, "securityGroups") {
-            Some(l @ Value::Array(_)) => Some(Value::Array(strings(l, Some("groupId")))),
-            Some(Value::Null) => Some(json!([])),
-            None if full => Some(json!([])),
-            _ => None,
-        },
+        listed(get(c, "securityGroups"), full, |g| {
+            string_item(g, Some("groupId"))
+        }),
     );
-    a.set("image_id", str_attr(get(c, "imageId")));
-    a.set("launch_time", time_attr(get(c, "launchTime")));
-    let name = ec2_name(item, &id);
-    let mut r = base(
-        item,
-        "aws.ec2.instance",
-        ec2_arn(item, "instance", &id),
-        name,
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("image_id", "imageId", As::Str),
+            Field::key("launch_time", "launchTime", As::Time),
+        ],
     );
-    r.attributes = a.into_value();
-    r
+    ec2_resource(item, "aws.ec2.instance", "instance", &id, a)
 }
 
 pub(super) fn vpc(item: &ConfigItem, w: &World) -> Resource {
@@ -246,8 +253,14 @@ pub(super) fn vpc(item: &ConfigItem, w: &World) -> Resource {
     let id = id_of(item, "vpcId");
     let mut a = Attrs::new();
     a.put("vpc_id", json!(id));
-    a.set("is_default", bool_attr(get(c, "isDefault")));
-    a.set("cidr_block", str_attr(get(c, "cidrBlock")));
+    a.read(
+        c,
+        false,
+        &[
+            Field::key("is_default", "isDefault", As::Bool),
+            Field::key("cidr_block", "cidrBlock", As::Str),
+        ],
+    );
     // Flow logs are their own Config type: only when it was recorded here does the
     // absence of one for this VPC mean "no flow log".
     if w.recorded(item, "AWS::EC2::FlowLog") {
@@ -258,10 +271,7 @@ pub(super) fn vpc(item: &ConfigItem, w: &World) -> Resource {
             .unwrap_or_default();
         a.put("flow_logs", Value::Array(logs));
     }
-    let name = ec2_name(item, &id);
-    let mut r = base(item, "aws.ec2.vpc", ec2_arn(item, "vpc", &id), name);
-    r.attributes = a.into_value();
-    r
+    ec2_resource(item, "aws.ec2.vpc", "vpc", &id, a)
 }
 
 /// A VPC flow log as `(vpc id, entry)`; logs of subnets and interfaces are skipped.
@@ -306,16 +316,16 @@ pub(super) fn subnet(item: &ConfigItem, _w: &World) -> Resource {
     let id = id_of(item, "subnetId");
     let mut a = Attrs::new();
     a.put("subnet_id", json!(id));
-    a.set("vpc_id", str_attr(get(c, "vpcId")));
-    a.set(
-        "map_public_ip_on_launch",
-        bool_attr(get(c, "mapPublicIpOnLaunch")),
+    a.read(
+        c,
+        false,
+        &[
+            Field::key("vpc_id", "vpcId", As::Str),
+            Field::key("map_public_ip_on_launch", "mapPublicIpOnLaunch", As::Bool),
+            Field::key("default_for_az", "defaultForAz", As::Bool),
+        ],
     );
-    a.set("default_for_az", bool_attr(get(c, "defaultForAz")));
-    let name = ec2_name(item, &id);
-    let mut r = base(item, "aws.ec2.subnet", ec2_arn(item, "subnet", &id), name);
-    r.attributes = a.into_value();
-    r
+    ec2_resource(item, "aws.ec2.subnet", "subnet", &id, a)
 }
 
 pub(super) fn volume(item: &ConfigItem, _w: &World) -> Resource {
@@ -324,12 +334,15 @@ pub(super) fn volume(item: &ConfigItem, _w: &World) -> Resource {
     let id = id_of(item, "volumeId");
     let mut a = Attrs::new();
     a.put("volume_id", json!(id));
-    a.set("encrypted", bool_attr(get(c, "encrypted")));
-    a.set(
-        "kms_key_id",
-        or_null(full, nonempty_str_attr(get(c, "kmsKeyId"))),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("encrypted", "encrypted", As::Bool),
+            Field::key("kms_key_id", "kmsKeyId", As::NonEmptyStr).or_null(),
+            Field::key("state", "state", As::Str),
+        ],
     );
-    a.set("state", str_attr(get(c, "state")));
     a.set(
         "attached",
         match get(c, "attachments") {
@@ -341,8 +354,5 @@ pub(super) fn volume(item: &ConfigItem, _w: &World) -> Resource {
             _ => None,
         },
     );
-    let name = ec2_name(item, &id);
-    let mut r = base(item, "aws.ec2.volume", ec2_arn(item, "volume", &id), name);
-    r.attributes = a.into_value();
-    r
+    ec2_resource(item, "aws.ec2.volume", "volume", &id, a)
 }

@@ -2,10 +2,10 @@
 //! carry names, attachments and (URL-encoded) policy documents, but no password,
 //! MFA or access-key facts: those attributes stay absent.
 
-use super::{arn_or, base, is_full, name_of, World};
+use super::{arn_or, is_full, name_of, resource, World};
 use crate::parse::ConfigItem;
 use crate::value::{
-    get, get_any, int_attr, list_attr, policy_attr, time_attr, to_bool, to_str, Attrs,
+    full_list_attr, get, get_any, int_attr, policy_attr, time_attr, to_bool, to_str, Attrs,
 };
 use serde_json::{json, Value};
 use yagura_model::Resource;
@@ -26,15 +26,6 @@ pub(super) fn attached_policy_arns(c: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The lists Config always writes for a principal (possibly empty): missing in a
-/// full item means empty.
-fn principal_list(c: &Value, key: &str, field: Option<&str>, full: bool) -> Option<Value> {
-    match list_attr(get(c, key), field) {
-        None if full => Some(json!([])),
-        other => other,
-    }
 }
 
 fn iam_arn(item: &ConfigItem, kind: &str, name: &str) -> String {
@@ -63,21 +54,16 @@ pub(super) fn user(item: &ConfigItem, _w: &World) -> Resource {
     let mut a = Attrs::new();
     a.put("user_name", json!(name));
     a.set("created", time_attr(get(c, "createDate")));
+    // Config always writes a principal's lists (possibly empty).
+    let list = |key: &str, field: &str| full_list_attr(get(c, key), Some(field), full);
     a.set(
         "attached_policies",
-        principal_list(c, "attachedManagedPolicies", Some("policyArn"), full),
+        list("attachedManagedPolicies", "policyArn"),
     );
-    a.set(
-        "inline_policies",
-        principal_list(c, "userPolicyList", Some("policyName"), full),
-    );
-    a.set(
-        "groups",
-        principal_list(c, "groupList", Some("groupName"), full),
-    );
-    let mut r = base(item, "aws.iam.user", iam_arn(item, "user", &name), name);
-    r.attributes = a.into_value();
-    r
+    a.set("inline_policies", list("userPolicyList", "policyName"));
+    a.set("groups", list("groupList", "groupName"));
+    let arn = iam_arn(item, "user", &name);
+    resource(item, "aws.iam.user", arn, name, a)
 }
 
 pub(super) fn role(item: &ConfigItem, _w: &World) -> Resource {
@@ -86,9 +72,10 @@ pub(super) fn role(item: &ConfigItem, _w: &World) -> Resource {
     let name = name_of(item, &["roleName"]);
     let mut a = Attrs::new();
     a.put("role_name", json!(name));
+    // Config always writes a principal's lists (possibly empty).
     a.set(
         "attached_policies",
-        principal_list(c, "attachedManagedPolicies", Some("policyArn"), full),
+        full_list_attr(get(c, "attachedManagedPolicies"), Some("policyArn"), full),
     );
     a.set(
         "trust_policy",
@@ -102,9 +89,8 @@ pub(super) fn role(item: &ConfigItem, _w: &World) -> Resource {
             _ => time_attr(get(u, "lastUsedDate")).or(Some(Value::Null)),
         }),
     );
-    let mut r = base(item, "aws.iam.role", iam_arn(item, "role", &name), name);
-    r.attributes = a.into_value();
-    r
+    let arn = iam_arn(item, "role", &name);
+    resource(item, "aws.iam.role", arn, name, a)
 }
 
 pub(super) fn policy(item: &ConfigItem, _w: &World) -> Resource {
@@ -130,7 +116,5 @@ pub(super) fn policy(item: &ConfigItem, _w: &World) -> Resource {
         })
         .and_then(|v| policy_attr(get_any(v, &["document", "policyDocument"])));
     a.set("document", document);
-    let mut r = base(item, "aws.iam.policy", arn, name);
-    r.attributes = a.into_value();
-    r
+    resource(item, "aws.iam.policy", arn, name, a)
 }

@@ -12,7 +12,7 @@ mod s3;
 mod services;
 
 use crate::parse::ConfigItem;
-use crate::value::{get, to_str};
+use crate::value::{get, get_any, to_str, Attrs};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use yagura_model::{Location, NotAssessedTarget, Resource, SourceKind};
@@ -266,15 +266,7 @@ fn map_parallel(items: &[(&ConfigItem, MapFn)], world: &World) -> Vec<Resource> 
                 })
             })
             .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                // A panic in a mapper is a bug: surface it rather than drop resources.
-                Err(p) => std::panic::resume_unwind(p),
-            }
-        }
-        out
+        crate::join_workers(handles)
     })
 }
 
@@ -509,6 +501,32 @@ pub(crate) fn base(item: &ConfigItem, kind: &str, id: String, name: String) -> R
         end_line: None,
     });
     r
+}
+
+/// A resource with the item's identity and the attributes `a`.
+pub(crate) fn resource(
+    item: &ConfigItem,
+    kind: &str,
+    id: String,
+    name: String,
+    a: Attrs,
+) -> Resource {
+    let mut r = base(item, kind, id, name);
+    r.attributes = a.into_value();
+    r
+}
+
+/// The ARN the configuration gives under the first of `keys` present, else the
+/// item's ARN, else `fallback`.
+pub(crate) fn config_arn(
+    item: &ConfigItem,
+    keys: &[&str],
+    fallback: impl FnOnce() -> String,
+) -> String {
+    get_any(&item.configuration, keys)
+        .and_then(to_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| arn_or(item, fallback))
 }
 
 /// The item's ARN, or `fallback` when the item has none.

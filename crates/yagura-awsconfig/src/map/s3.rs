@@ -9,7 +9,7 @@
 //! always-written entries, a missing optional entry is "observed: none"; in any
 //! other item it is "not observed".
 
-use super::{arn_or, base, name_of, partition, World};
+use super::{arn_or, name_of, partition, resource, World};
 use crate::parse::ConfigItem;
 use crate::value::{get, get_any, path, policy_attr, to_bool, to_str, Attrs};
 use serde_json::{json, Value};
@@ -96,9 +96,7 @@ pub(super) fn bucket(item: &ConfigItem, _w: &World) -> Resource {
         }),
     );
 
-    let mut r = base(item, "aws.s3.bucket", id, name);
-    r.attributes = a.into_value();
-    r
+    resource(item, "aws.s3.bucket", id, name, a)
 }
 
 /// The four Block Public Access flags. A flag the document leaves out is off, as

@@ -6,20 +6,14 @@
 //! `null` in a full item (`or_null`); a field Config may simply not carry stays
 //! absent, so checks that need it are NOT_ASSESSED.
 
-use super::{arn_or, base, is_full, name_of, partition, World};
+use super::{arn_or, config_arn, is_full, name_of, partition, resource, World};
 use crate::parse::ConfigItem;
 use crate::value::{
-    bool_attr, get, get_any, int_attr, list_attr, nonempty_str_attr, or_null, path, policy_attr,
-    str_attr, strings, time_attr, to_bool, to_i64, to_str, Attrs,
+    bool_attr, full_list_attr, get, get_any, nonempty_str_attr, or_null, path, policy_attr,
+    str_attr, strings, time_attr, to_bool, to_i64, to_str, As, Attrs, Field,
 };
 use serde_json::{json, Value};
 use yagura_model::Resource;
-
-fn resource(item: &ConfigItem, kind: &str, id: String, name: String, a: Attrs) -> Resource {
-    let mut r = base(item, kind, id, name);
-    r.attributes = a.into_value();
-    r
-}
 
 fn regional_arn(item: &ConfigItem, service: &str, rest: &str) -> String {
     format!(
@@ -43,19 +37,24 @@ pub(super) fn kms_key(item: &ConfigItem, _w: &World) -> Resource {
         .and_then(to_str)
         .unwrap_or(&item.resource_id)
         .to_string();
-    let id = get(c, "arn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| arn_or(item, || regional_arn(item, "kms", &format!("key/{key_id}"))));
+    let id = config_arn(item, &["arn"], || {
+        regional_arn(item, "kms", &format!("key/{key_id}"))
+    });
+    const KEY_SPEC: &[&str] = &["keySpec", "customerMasterKeySpec"];
     let mut a = Attrs::new();
     a.put("key_id", json!(key_id));
-    a.set("key_manager", str_attr(get(c, "keyManager")));
-    let spec = get_any(c, &["keySpec", "customerMasterKeySpec"]);
-    a.set("key_spec", str_attr(spec));
-    a.set("key_state", str_attr(get(c, "keyState")));
+    a.read(
+        c,
+        false,
+        &[
+            Field::key("key_manager", "keyManager", As::Str),
+            Field::any("key_spec", KEY_SPEC, As::Str),
+            Field::key("key_state", "keyState", As::Str),
+        ],
+    );
     // Only symmetric keys with key material from KMS can rotate; for the rest
     // `null` is a fact read from the item, not a guess.
-    let spec = spec.and_then(to_str);
+    let spec = get_any(c, KEY_SPEC).and_then(to_str);
     let origin = get(c, "origin").and_then(to_str);
     let cannot_rotate =
         spec.is_some_and(|s| s != "SYMMETRIC_DEFAULT") || origin.is_some_and(|o| o != "AWS_KMS");
@@ -101,28 +100,30 @@ pub(super) fn trail(item: &ConfigItem, _w: &World) -> Resource {
     let status_field = |k: &str| get(c, k).or_else(|| status.and_then(|st| get(st, k)));
     let mut a = Attrs::new();
     a.put("trail_name", json!(name));
-    a.set("home_region", str_attr(get(c, "homeRegion")));
-    a.set("is_multi_region", bool_attr(get(c, "isMultiRegionTrail")));
-    a.set(
-        "is_organization_trail",
-        bool_attr(get(c, "isOrganizationTrail")),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("home_region", "homeRegion", As::Str),
+            Field::key("is_multi_region", "isMultiRegionTrail", As::Bool),
+            Field::key("is_organization_trail", "isOrganizationTrail", As::Bool),
+        ],
     );
     a.set("is_logging", bool_attr(status_field("isLogging")));
-    a.set(
-        "log_file_validation",
-        bool_attr(get(c, "logFileValidationEnabled")),
-    );
-    a.set(
-        "kms_key_id",
-        or_null(full, nonempty_str_attr(get(c, "kmsKeyId"))),
-    );
-    a.set(
-        "s3_bucket",
-        or_null(full, nonempty_str_attr(get(c, "s3BucketName"))),
-    );
-    a.set(
-        "cloudwatch_log_group_arn",
-        or_null(full, nonempty_str_attr(get(c, "cloudWatchLogsLogGroupArn"))),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("log_file_validation", "logFileValidationEnabled", As::Bool),
+            Field::key("kms_key_id", "kmsKeyId", As::NonEmptyStr).or_null(),
+            Field::key("s3_bucket", "s3BucketName", As::NonEmptyStr).or_null(),
+            Field::key(
+                "cloudwatch_log_group_arn",
+                "cloudWatchLogsLogGroupArn",
+                As::NonEmptyStr,
+            )
+            .or_null(),
+        ],
     );
     a.set(
         "latest_cloudwatch_delivery",
@@ -237,47 +238,36 @@ pub(super) fn db_instance(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let full = is_full(item, &["dBInstanceIdentifier"]);
     let name = name_of(item, &["dBInstanceIdentifier"]);
-    let id = get(c, "dBInstanceArn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| arn_or(item, || regional_arn(item, "rds", &format!("db:{name}"))));
+    let id = config_arn(item, &["dBInstanceArn"], || {
+        regional_arn(item, "rds", &format!("db:{name}"))
+    });
     let mut a = Attrs::new();
     a.put("db_instance_id", json!(name));
-    a.set("engine", str_attr(get(c, "engine")));
-    a.set("engine_version", str_attr(get(c, "engineVersion")));
-    a.set("storage_encrypted", bool_attr(get(c, "storageEncrypted")));
-    a.set(
-        "kms_key_id",
-        or_null(full, nonempty_str_attr(get(c, "kmsKeyId"))),
-    );
-    a.set(
-        "publicly_accessible",
-        bool_attr(get(c, "publiclyAccessible")),
-    );
-    a.set(
-        "auto_minor_version_upgrade",
-        bool_attr(get(c, "autoMinorVersionUpgrade")),
-    );
-    a.set("multi_az", bool_attr(get(c, "multiAZ")));
-    a.set(
-        "backup_retention_days",
-        int_attr(get(c, "backupRetentionPeriod")),
-    );
-    a.set(
-        "deletion_protection",
-        bool_attr(get(c, "deletionProtection")),
-    );
-    a.set(
-        "iam_auth",
-        bool_attr(get(c, "iAMDatabaseAuthenticationEnabled")),
-    );
-    a.set(
-        "copy_tags_to_snapshot",
-        bool_attr(get(c, "copyTagsToSnapshot")),
-    );
-    a.set(
-        "enhanced_monitoring_interval",
-        int_attr(get(c, "monitoringInterval")),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("engine", "engine", As::Str),
+            Field::key("engine_version", "engineVersion", As::Str),
+            Field::key("storage_encrypted", "storageEncrypted", As::Bool),
+            Field::key("kms_key_id", "kmsKeyId", As::NonEmptyStr).or_null(),
+            Field::key("publicly_accessible", "publiclyAccessible", As::Bool),
+            Field::key(
+                "auto_minor_version_upgrade",
+                "autoMinorVersionUpgrade",
+                As::Bool,
+            ),
+            Field::key("multi_az", "multiAZ", As::Bool),
+            Field::key("backup_retention_days", "backupRetentionPeriod", As::Int),
+            Field::key("deletion_protection", "deletionProtection", As::Bool),
+            Field::key("iam_auth", "iAMDatabaseAuthenticationEnabled", As::Bool),
+            Field::key("copy_tags_to_snapshot", "copyTagsToSnapshot", As::Bool),
+            Field::key(
+                "enhanced_monitoring_interval",
+                "monitoringInterval",
+                As::Int,
+            ),
+        ],
     );
     resource(item, "aws.rds.db_instance", id, name, a)
 }
@@ -285,14 +275,9 @@ pub(super) fn db_instance(item: &ConfigItem, _w: &World) -> Resource {
 pub(super) fn db_snapshot(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let name = name_of(item, &["dBSnapshotIdentifier"]);
-    let id = get(c, "dBSnapshotArn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            arn_or(item, || {
-                regional_arn(item, "rds", &format!("snapshot:{name}"))
-            })
-        });
+    let id = config_arn(item, &["dBSnapshotArn"], || {
+        regional_arn(item, "rds", &format!("snapshot:{name}"))
+    });
     let mut a = Attrs::new();
     a.put("snapshot_id", json!(name));
     a.set("encrypted", bool_attr(get(c, "encrypted")));
@@ -322,20 +307,18 @@ pub(super) fn efs(item: &ConfigItem, _w: &World) -> Resource {
         .and_then(to_str)
         .unwrap_or(&item.resource_id)
         .to_string();
-    let id = get_any(c, &["arn", "fileSystemArn"])
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            arn_or(item, || {
-                regional_arn(item, "elasticfilesystem", &format!("file-system/{fs_id}"))
-            })
-        });
+    let id = config_arn(item, &["arn", "fileSystemArn"], || {
+        regional_arn(item, "elasticfilesystem", &format!("file-system/{fs_id}"))
+    });
     let mut a = Attrs::new();
     a.put("file_system_id", json!(fs_id));
-    a.set("encrypted", bool_attr(get(c, "encrypted")));
-    a.set(
-        "kms_key_id",
-        or_null(full, nonempty_str_attr(get(c, "kmsKeyId"))),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("encrypted", "encrypted", As::Bool),
+            Field::key("kms_key_id", "kmsKeyId", As::NonEmptyStr).or_null(),
+        ],
     );
     a.set(
         "backup_enabled",
@@ -359,14 +342,9 @@ pub(super) fn lambda(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let full = is_full(item, &["functionName"]);
     let name = name_of(item, &["functionName"]);
-    let id = get(c, "functionArn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            arn_or(item, || {
-                regional_arn(item, "lambda", &format!("function:{name}"))
-            })
-        });
+    let id = config_arn(item, &["functionArn"], || {
+        regional_arn(item, "lambda", &format!("function:{name}"))
+    });
     let mut a = Attrs::new();
     a.put("function_name", json!(name));
     let package = get(c, "packageType").and_then(to_str);
@@ -417,10 +395,7 @@ pub(super) fn lambda(item: &ConfigItem, _w: &World) -> Resource {
 pub(super) fn load_balancer(item: &ConfigItem, w: &World) -> Resource {
     let c = &item.configuration;
     let name = name_of(item, &["loadBalancerName"]);
-    let id = get(c, "loadBalancerArn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| arn_or(item, || item.resource_id.clone()));
+    let id = config_arn(item, &["loadBalancerArn"], || item.resource_id.clone());
     let lb_type = get(c, "type").and_then(to_str).map(str::to_ascii_lowercase);
     let mut a = Attrs::new();
     a.put("load_balancer_name", json!(name));
@@ -488,27 +463,27 @@ pub(super) fn listener(c: &Value) -> Option<(String, Value)> {
 pub(super) fn ecr(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let name = name_of(item, &["repositoryName"]);
-    let id = get_any(c, &["arn", "repositoryArn"])
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            arn_or(item, || {
-                regional_arn(item, "ecr", &format!("repository/{name}"))
-            })
-        });
+    let id = config_arn(item, &["arn", "repositoryArn"], || {
+        regional_arn(item, "ecr", &format!("repository/{name}"))
+    });
     let mut a = Attrs::new();
     a.put("repository_name", json!(name));
-    a.set(
-        "scan_on_push",
-        bool_attr(path(c, &["imageScanningConfiguration", "scanOnPush"])),
-    );
-    a.set(
-        "image_tag_mutability",
-        str_attr(get(c, "imageTagMutability")),
-    );
-    a.set(
-        "encryption_type",
-        str_attr(path(c, &["encryptionConfiguration", "encryptionType"])),
+    a.read(
+        c,
+        false,
+        &[
+            Field::path(
+                "scan_on_push",
+                &["imageScanningConfiguration", "scanOnPush"],
+                As::Bool,
+            ),
+            Field::key("image_tag_mutability", "imageTagMutability", As::Str),
+            Field::path(
+                "encryption_type",
+                &["encryptionConfiguration", "encryptionType"],
+                As::Str,
+            ),
+        ],
     );
     // Lifecycle and repository policies come from separate calls: a missing key
     // may mean "not read", so only explicit values count.
@@ -530,25 +505,27 @@ pub(super) fn eks(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let full = is_full(item, &["name"]);
     let name = name_of(item, &["name"]);
-    let id = get(c, "arn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            arn_or(item, || {
-                regional_arn(item, "eks", &format!("cluster/{name}"))
-            })
-        });
-    let vpc = get(c, "resourcesVpcConfig");
+    let id = config_arn(item, &["arn"], || {
+        regional_arn(item, "eks", &format!("cluster/{name}"))
+    });
     let mut a = Attrs::new();
     a.put("cluster_name", json!(name));
-    a.set("version", str_attr(get(c, "version")));
-    a.set(
-        "endpoint_public_access",
-        bool_attr(vpc.and_then(|v| get(v, "endpointPublicAccess"))),
-    );
-    a.set(
-        "public_access_cidrs",
-        list_attr(vpc.and_then(|v| get(v, "publicAccessCidrs")), None),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("version", "version", As::Str),
+            Field::path(
+                "endpoint_public_access",
+                &["resourcesVpcConfig", "endpointPublicAccess"],
+                As::Bool,
+            ),
+            Field::path(
+                "public_access_cidrs",
+                &["resourcesVpcConfig", "publicAccessCidrs"],
+                As::List,
+            ),
+        ],
     );
     // Encryption config is part of the cluster description and omitted when unset.
     let secrets = match get(c, "encryptionConfig") {
@@ -599,21 +576,21 @@ fn eks_logging(l: Option<&Value>) -> Option<Value> {
 pub(super) fn sns(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let full = is_full(item, &["topicArn"]);
-    let id = get(c, "topicArn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| arn_or(item, || item.resource_id.clone()));
+    let id = config_arn(item, &["topicArn"], || item.resource_id.clone());
     let name = get(c, "topicName")
         .and_then(to_str)
         .map(str::to_string)
         .unwrap_or_else(|| arn_tail(&id).to_string());
     let mut a = Attrs::new();
     a.put("topic_name", json!(name));
-    a.set(
-        "kms_key_id",
-        or_null(full, nonempty_str_attr(get(c, "kmsMasterKeyId"))),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("kms_key_id", "kmsMasterKeyId", As::NonEmptyStr).or_null(),
+            Field::key("policy", "policy", As::Policy),
+        ],
     );
-    a.set("policy", policy_attr(get(c, "policy")));
     // Confirmed subscriptions only; without ARNs pending ones cannot be told apart.
     a.set(
         "subscriptions",
@@ -648,10 +625,7 @@ pub(super) fn sns(item: &ConfigItem, _w: &World) -> Resource {
 pub(super) fn sqs(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let full = is_full(item, &["queueArn"]);
-    let id = get(c, "queueArn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| arn_or(item, || item.resource_id.clone()));
+    let id = config_arn(item, &["queueArn"], || item.resource_id.clone());
     let name = get(c, "queueName")
         .and_then(to_str)
         .map(str::to_string)
@@ -669,12 +643,15 @@ pub(super) fn sqs(item: &ConfigItem, _w: &World) -> Resource {
     a.put("queue_name", json!(name));
     a.set("url", url.map(Value::String));
     // Queue attributes are one map in which unset entries are simply missing.
-    a.set(
-        "kms_key_id",
-        or_null(full, nonempty_str_attr(get(c, "kmsMasterKeyId"))),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("kms_key_id", "kmsMasterKeyId", As::NonEmptyStr).or_null(),
+            Field::key("sqs_managed_sse", "sqsManagedSseEnabled", As::Bool),
+            Field::key("policy", "policy", As::Policy).or_null(),
+        ],
     );
-    a.set("sqs_managed_sse", bool_attr(get(c, "sqsManagedSseEnabled")));
-    a.set("policy", or_null(full, policy_attr(get(c, "policy"))));
     resource(item, "aws.sqs.queue", id, name, a)
 }
 
@@ -682,14 +659,9 @@ pub(super) fn dynamodb(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let full = is_full(item, &["tableName"]);
     let name = name_of(item, &["tableName"]);
-    let id = get(c, "tableArn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            arn_or(item, || {
-                regional_arn(item, "dynamodb", &format!("table/{name}"))
-            })
-        });
+    let id = config_arn(item, &["tableArn"], || {
+        regional_arn(item, "dynamodb", &format!("table/{name}"))
+    });
     let mut a = Attrs::new();
     a.put("table_name", json!(name));
     let pitr = get(&item.supplementary, "ContinuousBackupsDescription")
@@ -759,10 +731,7 @@ pub(super) fn secret(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let full = is_full(item, &["name"]);
     let name = name_of(item, &["name"]);
-    let id = get(c, "arn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| arn_or(item, || item.resource_id.clone()));
+    let id = config_arn(item, &["arn"], || item.resource_id.clone());
     let mut a = Attrs::new();
     a.put("secret_name", json!(name));
     // Rotation facts only when the item has the rotation flag (the describe shape);
@@ -770,25 +739,27 @@ pub(super) fn secret(item: &ConfigItem, _w: &World) -> Resource {
     let rotation = bool_attr(get(c, "rotationEnabled"));
     let described = rotation.is_some();
     a.set("rotation_enabled", rotation);
-    a.set(
-        "rotation_days",
-        or_null(
-            described,
-            int_attr(path(c, &["rotationRules", "automaticallyAfterDays"])),
-        ),
+    a.read(
+        c,
+        described,
+        &[
+            Field::path(
+                "rotation_days",
+                &["rotationRules", "automaticallyAfterDays"],
+                As::Int,
+            )
+            .or_null(),
+            Field::key("last_rotated", "lastRotatedDate", As::Time).or_null(),
+            Field::key("last_accessed", "lastAccessedDate", As::Time).or_null(),
+        ],
     );
-    a.set(
-        "last_rotated",
-        or_null(described, time_attr(get(c, "lastRotatedDate"))),
-    );
-    a.set(
-        "last_accessed",
-        or_null(described, time_attr(get(c, "lastAccessedDate"))),
-    );
-    a.set("created", time_attr(get(c, "createdDate")));
-    a.set(
-        "kms_key_id",
-        or_null(full, nonempty_str_attr(get(c, "kmsKeyId"))),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("created", "createdDate", As::Time),
+            Field::key("kms_key_id", "kmsKeyId", As::NonEmptyStr).or_null(),
+        ],
     );
     resource(item, "aws.secretsmanager.secret", id, name, a)
 }
@@ -797,25 +768,20 @@ pub(super) fn log_group(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let full = is_full(item, &["logGroupName"]);
     let name = name_of(item, &["logGroupName"]);
-    let arn = get(c, "arn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            arn_or(item, || {
-                regional_arn(item, "logs", &format!("log-group:{name}"))
-            })
-        });
+    let arn = config_arn(item, &["arn"], || {
+        regional_arn(item, "logs", &format!("log-group:{name}"))
+    });
     let id = arn.strip_suffix(":*").unwrap_or(&arn).to_string();
     let mut a = Attrs::new();
     a.put("log_group_name", json!(name));
     // No retention setting means the events never expire.
-    a.set(
-        "retention_days",
-        or_null(full, int_attr(get(c, "retentionInDays"))),
-    );
-    a.set(
-        "kms_key_id",
-        or_null(full, nonempty_str_attr(get(c, "kmsKeyId"))),
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("retention_days", "retentionInDays", As::Int).or_null(),
+            Field::key("kms_key_id", "kmsKeyId", As::NonEmptyStr).or_null(),
+        ],
     );
     resource(item, "aws.logs.log_group", id, name, a)
 }
@@ -824,26 +790,24 @@ pub(super) fn alarm(item: &ConfigItem, _w: &World) -> Resource {
     let c = &item.configuration;
     let full = is_full(item, &["alarmName"]);
     let name = name_of(item, &["alarmName"]);
-    let id = get(c, "alarmArn")
-        .and_then(to_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            arn_or(item, || {
-                regional_arn(item, "cloudwatch", &format!("alarm:{name}"))
-            })
-        });
+    let id = config_arn(item, &["alarmArn"], || {
+        regional_arn(item, "cloudwatch", &format!("alarm:{name}"))
+    });
     let mut a = Attrs::new();
     a.put("alarm_name", json!(name));
     // Metric-math alarms have no single metric: unset, not unknown.
-    a.set("metric_name", or_null(full, str_attr(get(c, "metricName"))));
-    a.set("namespace", or_null(full, str_attr(get(c, "namespace"))));
-    a.set("actions_enabled", bool_attr(get(c, "actionsEnabled")));
+    a.read(
+        c,
+        full,
+        &[
+            Field::key("metric_name", "metricName", As::Str).or_null(),
+            Field::key("namespace", "namespace", As::Str).or_null(),
+            Field::key("actions_enabled", "actionsEnabled", As::Bool),
+        ],
+    );
     a.set(
         "alarm_actions",
-        match list_attr(get(c, "alarmActions"), None) {
-            None if full => Some(json!([])),
-            other => other,
-        },
+        full_list_attr(get(c, "alarmActions"), None, full),
     );
     resource(item, "aws.cloudwatch.alarm", id, name, a)
 }
