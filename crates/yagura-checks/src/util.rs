@@ -1,7 +1,9 @@
-//! Helpers shared by checks: policy documents, network rules, dates.
+//! Helpers shared by checks: policy documents, network rules, dates, names, and
+//! the verdicts of checks that one boolean attribute decides.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use yagura_model::{Outcome, Resource};
 
 /// A JSON value that may be a single item or a list, as in IAM policy documents.
 pub fn one_or_many(v: &Value) -> Vec<&Value> {
@@ -87,11 +89,19 @@ pub fn has_restricting_condition(stmt: &Value) -> bool {
     })
 }
 
+/// The Allow statements of a policy document that are open to everyone with no
+/// narrowing condition, with their positions in the document.
+pub fn public_allow_statements(doc: &Value) -> Vec<(usize, Value)> {
+    statements(doc)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, s)| is_allow(s) && principal_is_public(s) && !has_restricting_condition(s))
+        .collect()
+}
+
 /// A resource policy that allows anyone without a narrowing condition.
 pub fn policy_is_public(doc: &Value) -> bool {
-    statements(doc)
-        .iter()
-        .any(|s| is_allow(s) && principal_is_public(s) && !has_restricting_condition(s))
+    !public_allow_statements(doc).is_empty()
 }
 
 /// Whether `port` falls in an IP permission's range (protocol `-1` is all traffic).
@@ -123,13 +133,43 @@ pub fn days_since(then: &str, now: DateTime<Utc>) -> Option<i64> {
     Some((now - t.with_timezone(&Utc)).num_days())
 }
 
+/// A resource's name for messages: its attribute `attr` (`user_name`, `key_id`,
+/// ...) when observed, else the name it has in the inventory.
+pub fn name_of<'a>(r: &'a Resource, attr: &'a str) -> &'a str {
+    r.attr(attr).str().ok().flatten().unwrap_or(&r.name)
+}
+
+/// The verdict of a check that one boolean attribute decides: PASS with `pass`
+/// when the attribute equals `want`, FAIL with `fail` when it does not, and
+/// NOT_ASSESSED when it was not observed (an observed `null` reads as `false`).
+pub fn flag_must_be(
+    r: &Resource,
+    attr: &str,
+    want: bool,
+    pass: impl Into<String>,
+    fail: impl Into<String>,
+) -> Outcome {
+    match r.attr(attr).bool() {
+        Ok(v) if v == want => Outcome::Pass(pass.into()),
+        Ok(_) => Outcome::Fail(fail.into()),
+        Err(e) => e.into(),
+    }
+}
+
+/// Encryption at rest decided by the boolean `attr`. `encrypted` is the passing
+/// text ("the volume is encrypted"); it names the `kms_key_id` when one was observed.
+pub fn encrypted_flag(r: &Resource, attr: &str, encrypted: &str, fail: &str) -> Outcome {
+    let pass = match r.attr("kms_key_id").str() {
+        Ok(Some(key)) => format!("{encrypted} with {key}"),
+        _ => encrypted.to_string(),
+    };
+    flag_must_be(r, attr, true, pass, fail)
+}
+
 /// Account- and region-level checks read other resources from the inventory. They
 /// may only conclude when the collector says it saw that service completely:
 /// the `aws.account` / `aws.region` attribute `observed` lists such services.
-pub fn require_observed(
-    r: &yagura_model::Resource,
-    service: &str,
-) -> Result<(), yagura_model::Outcome> {
+pub fn require_observed(r: &Resource, service: &str) -> Result<(), Outcome> {
     let seen = r
         .attributes
         .get("observed")
@@ -138,7 +178,7 @@ pub fn require_observed(
     if seen {
         Ok(())
     } else {
-        Err(yagura_model::Outcome::NotAssessed(format!(
+        Err(Outcome::NotAssessed(format!(
             "the {service} inventory of this account was not collected"
         )))
     }
@@ -175,5 +215,60 @@ mod tests {
             &json!({"protocol": "icmp", "from_port": -1, "to_port": -1}),
             22
         ));
+    }
+
+    fn resource(attrs: Value) -> Resource {
+        let mut r = Resource::new("aws.test.thing", "id-1", "thing-1");
+        r.attributes = attrs;
+        r
+    }
+
+    #[test]
+    fn flags_decide_by_the_wanted_value() {
+        let on = resource(json!({"f": true}));
+        assert_eq!(
+            flag_must_be(&on, "f", true, "good", "bad"),
+            Outcome::Pass("good".into())
+        );
+        assert_eq!(
+            flag_must_be(&on, "f", false, "good", "bad"),
+            Outcome::Fail("bad".into())
+        );
+        // An observed null is an unset flag.
+        let unset = resource(json!({"f": null}));
+        assert_eq!(
+            flag_must_be(&unset, "f", true, "good", "bad"),
+            Outcome::Fail("bad".into())
+        );
+        assert_eq!(
+            flag_must_be(&resource(json!({})), "f", true, "good", "bad"),
+            Outcome::NotAssessed("attribute `f` was not observed".into())
+        );
+    }
+
+    #[test]
+    fn encryption_names_the_key_when_known() {
+        let keyed = resource(json!({"encrypted": true, "kms_key_id": "k-1"}));
+        assert_eq!(
+            encrypted_flag(&keyed, "encrypted", "the disk is encrypted", "no"),
+            Outcome::Pass("the disk is encrypted with k-1".into())
+        );
+        let unknown_key = resource(json!({"encrypted": true}));
+        assert_eq!(
+            encrypted_flag(&unknown_key, "encrypted", "the disk is encrypted", "no"),
+            Outcome::Pass("the disk is encrypted".into())
+        );
+        let plain = resource(json!({"encrypted": false, "kms_key_id": null}));
+        assert_eq!(
+            encrypted_flag(&plain, "encrypted", "the disk is encrypted", "no"),
+            Outcome::Fail("no".into())
+        );
+    }
+
+    #[test]
+    fn names_fall_back_to_the_inventory_name() {
+        assert_eq!(name_of(&resource(json!({"n": "alice"})), "n"), "alice");
+        assert_eq!(name_of(&resource(json!({"n": null})), "n"), "thing-1");
+        assert_eq!(name_of(&resource(json!({})), "n"), "thing-1");
     }
 }

@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -28,9 +29,11 @@ pub static CHECK: Check = Check {
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
     let region = r.region.as_deref().unwrap_or("this region");
-    match r.attr("ebs_encryption_by_default").bool() {
-        Ok(true) => Outcome::Pass(format!("EBS encryption by default is on in {region}")),
-        Ok(false) => Outcome::Fail(format!("EBS encryption by default is off in {region}")),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "ebs_encryption_by_default",
+        true,
+        format!("EBS encryption by default is on in {region}"),
+        format!("EBS encryption by default is off in {region}"),
+    )
 }

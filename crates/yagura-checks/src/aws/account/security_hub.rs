@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -28,9 +29,11 @@ pub static CHECK: Check = Check {
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
     let region = r.region.as_deref().unwrap_or("this region");
-    match r.attr("security_hub_enabled").bool() {
-        Ok(true) => Outcome::Pass(format!("Security Hub is enabled in {region}")),
-        Ok(false) => Outcome::Fail(format!("Security Hub is not enabled in {region}")),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "security_hub_enabled",
+        true,
+        format!("Security Hub is enabled in {region}"),
+        format!("Security Hub is not enabled in {region}"),
+    )
 }

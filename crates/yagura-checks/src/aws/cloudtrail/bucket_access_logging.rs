@@ -1,4 +1,4 @@
-use super::trails::{find_bucket, name};
+use super::trails::{name, trail_bucket};
 use crate::{Check, Ctx, Fixtures};
 use serde_json::Value;
 use yagura_model::{Outcome, Resource, Severity};
@@ -37,16 +37,9 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
-    let bucket = match r.attr("s3_bucket").str() {
-        Ok(Some(b)) => b,
-        Ok(None) => return Outcome::NotAssessed(format!("trail {} names no S3 bucket", name(r))),
-        Err(e) => return e.into(),
-    };
-    let Some(b) = find_bucket(ctx.inventory, bucket) else {
-        return Outcome::NotAssessed(format!(
-            "trail {}'s bucket {bucket} is not in the scanned inventory (another account?)",
-            name(r)
-        ));
+    let (bucket, b) = match trail_bucket(r, ctx.inventory) {
+        Ok(found) => found,
+        Err(o) => return o,
     };
     match b.attr("logging").value() {
         Ok(Value::Null) => Outcome::Fail(format!(

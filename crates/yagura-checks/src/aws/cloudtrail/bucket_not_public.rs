@@ -1,4 +1,5 @@
-use super::trails::{find_bucket, name};
+use super::trails::{name, trail_bucket};
+use crate::aws::s3::policy::{ALL_USERS_URI, AUTHENTICATED_USERS_URI};
 use crate::util::policy_is_public;
 use crate::{Check, Ctx, Fixtures};
 use serde_json::Value;
@@ -36,10 +37,7 @@ pub static CHECK: Check = Check {
         bucket outside the inventory is NOT_ASSESSED.",
 };
 
-const PUBLIC_GROUPS: [&str; 2] = [
-    "http://acs.amazonaws.com/groups/global/AllUsers",
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
-];
+const PUBLIC_GROUPS: [&str; 2] = [ALL_USERS_URI, AUTHENTICATED_USERS_URI];
 
 /// A Block Public Access setting, from the bucket or its account.
 fn blocked(bucket: &Resource, ctx: &Ctx, setting: &str) -> bool {
@@ -53,16 +51,9 @@ fn blocked(bucket: &Resource, ctx: &Ctx, setting: &str) -> bool {
 }
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
-    let bucket = match r.attr("s3_bucket").str() {
-        Ok(Some(b)) => b,
-        Ok(None) => return Outcome::NotAssessed(format!("trail {} names no S3 bucket", name(r))),
-        Err(e) => return e.into(),
-    };
-    let Some(b) = find_bucket(ctx.inventory, bucket) else {
-        return Outcome::NotAssessed(format!(
-            "trail {}'s bucket {bucket} is not in the scanned inventory (another account?)",
-            name(r)
-        ));
+    let (bucket, b) = match trail_bucket(r, ctx.inventory) {
+        Ok(found) => found,
+        Err(o) => return o,
     };
     let mut exposures = Vec::new();
     // RestrictPublicBuckets neutralises a public policy; IgnorePublicAcls and

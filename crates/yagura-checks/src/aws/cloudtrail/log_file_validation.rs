@@ -1,4 +1,5 @@
 use super::trails::name;
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -29,12 +30,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("log_file_validation").bool() {
-        Ok(true) => Outcome::Pass(format!("trail {} has log file validation enabled", name(r))),
-        Ok(false) => Outcome::Fail(format!(
-            "trail {} has log file validation disabled",
-            name(r)
-        )),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "log_file_validation",
+        true,
+        format!("trail {} has log file validation enabled", name(r)),
+        format!("trail {} has log file validation disabled", name(r)),
+    )
 }

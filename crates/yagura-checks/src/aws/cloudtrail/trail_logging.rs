@@ -1,4 +1,5 @@
 use super::trails::name;
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -26,9 +27,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("is_logging").bool() {
-        Ok(true) => Outcome::Pass(format!("trail {} is logging", name(r))),
-        Ok(false) => Outcome::Fail(format!("trail {} exists but logging is stopped", name(r))),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "is_logging",
+        true,
+        format!("trail {} is logging", name(r)),
+        format!("trail {} exists but logging is stopped", name(r)),
+    )
 }

@@ -1,10 +1,11 @@
 //! Shared reasoning about CloudTrail trails, used by the CloudTrail checks and by
 //! the CloudWatch monitoring checks (which need a trail that sees every region).
 
-use yagura_model::{Missing, Resource};
+use crate::util::name_of;
+use yagura_model::{Inventory, Missing, Outcome, Resource};
 
 pub(crate) fn name(t: &Resource) -> &str {
-    t.attr("trail_name").str().ok().flatten().unwrap_or(&t.name)
+    name_of(t, "trail_name")
 }
 
 /// Why a trail does not cover every region's management activity; empty when it
@@ -29,15 +30,35 @@ pub(crate) fn coverage_gaps(t: &Resource) -> Result<Vec<&'static str>, Missing> 
     Ok(gaps)
 }
 
-/// The S3 bucket a trail delivers to, when it is in the inventory (any account:
-/// log archives often live elsewhere). Buckets are matched by name or ARN.
-pub(crate) fn find_bucket<'a>(
-    inv: &'a yagura_model::Inventory,
-    bucket: &str,
-) -> Option<&'a Resource> {
+/// The S3 bucket a trail delivers to: its name and the bucket resource, found in
+/// the inventory by name or ARN (in any account: log archives often live
+/// elsewhere). NOT_ASSESSED when the trail names no bucket or the bucket was not
+/// scanned.
+pub(crate) fn trail_bucket<'a>(
+    r: &'a Resource,
+    inv: &'a Inventory,
+) -> Result<(&'a str, &'a Resource), Outcome> {
+    let bucket = match r.attr("s3_bucket").str() {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return Err(Outcome::NotAssessed(format!(
+                "trail {} names no S3 bucket",
+                name(r)
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let arn = format!("arn:aws:s3:::{bucket}");
-    inv.of_kind("aws.s3.bucket")
+    match inv
+        .of_kind("aws.s3.bucket")
         .find(|b| b.name == bucket || b.id == arn)
+    {
+        Some(b) => Ok((bucket, b)),
+        None => Err(Outcome::NotAssessed(format!(
+            "trail {}'s bucket {bucket} is not in the scanned inventory (another account?)",
+            name(r)
+        ))),
+    }
 }
 
 /// An account-level search: the first trail in `r`'s account for which

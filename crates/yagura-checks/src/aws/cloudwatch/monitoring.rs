@@ -13,7 +13,7 @@
 
 use super::pattern::{Pattern, PatternError};
 use crate::aws::cloudtrail::trails;
-use crate::util::require_observed;
+use crate::util::{name_of, require_observed};
 use crate::Ctx;
 use serde_json::{json, Value};
 use yagura_model::{Outcome, Resource};
@@ -243,7 +243,7 @@ fn alarm_chain(
         return None;
     }
     for a in alarms {
-        let aname = a.attr("alarm_name").str().ok().flatten().unwrap_or(&a.name);
+        let aname = name_of(a, "alarm_name");
         if a.attr("actions_enabled").bool() == Ok(false) {
             t.fails
                 .push(format!("alarm {aname} has its actions disabled"));
@@ -414,25 +414,24 @@ pub fn evaluate(r: &Resource, ctx: &Ctx, spec: &Spec) -> Outcome {
 /// filter's metric that notifies a subscribed SNS topic.
 macro_rules! monitoring_fixture {
     (pattern: $p:literal, alarm: yes) => {
-        concat!(
-            r#"{"observed": ["iam", "cloudtrail", "logs", "cloudwatch", "sns"], "$related": ["#,
-            r#"{"kind": "aws.cloudtrail.trail", "attributes": {"trail_name": "main", "is_multi_region": true, "is_logging": true, "management_events": {"read": true, "write": true}, "cloudwatch_log_group_arn": "arn:aws:logs:us-east-1:123456789012:log-group:cloudtrail-logs:*"}},"#,
-            r#"{"kind": "aws.logs.log_group", "attributes": {"log_group_name": "cloudtrail-logs", "metric_filters": [{"filter_name": "cis-filter", "pattern": "#,
-            $p,
-            r#", "metric_name": "CisEvents", "metric_namespace": "CISBenchmark"}]}},"#,
-            r#"{"kind": "aws.cloudwatch.alarm", "attributes": {"alarm_name": "cis-alarm", "metric_name": "CisEvents", "namespace": "CISBenchmark", "actions_enabled": true, "alarm_actions": ["arn:aws:sns:us-east-1:123456789012:security-alerts"]}},"#,
-            r#"{"kind": "aws.sns.topic", "attributes": {"topic_name": "security-alerts", "subscriptions": [{"protocol": "email", "endpoint": "soc@example.com", "subscription_arn": "arn:aws:sns:us-east-1:123456789012:security-alerts:0b6c"}]}}"#,
-            r#"]}"#
+        $crate::aws::cloudwatch::monitoring::monitoring_fixture!(@with $p,
+            r#"{"kind": "aws.cloudwatch.alarm", "attributes": {"alarm_name": "cis-alarm", "metric_name": "CisEvents", "namespace": "CISBenchmark", "actions_enabled": true, "alarm_actions": ["arn:aws:sns:us-east-1:123456789012:security-alerts"]}},"#
         )
     };
+    // The alarm watches an unrelated metric, so nothing alarms on the filter.
     (pattern: $p:literal, alarm: no) => {
+        $crate::aws::cloudwatch::monitoring::monitoring_fixture!(@with $p,
+            r#"{"kind": "aws.cloudwatch.alarm", "attributes": {"alarm_name": "other-alarm", "metric_name": "CPUUtilization", "namespace": "AWS/EC2", "actions_enabled": true, "alarm_actions": ["arn:aws:sns:us-east-1:123456789012:security-alerts"]}},"#
+        )
+    };
+    (@with $p:literal, $alarm:literal) => {
         concat!(
             r#"{"observed": ["iam", "cloudtrail", "logs", "cloudwatch", "sns"], "$related": ["#,
             r#"{"kind": "aws.cloudtrail.trail", "attributes": {"trail_name": "main", "is_multi_region": true, "is_logging": true, "management_events": {"read": true, "write": true}, "cloudwatch_log_group_arn": "arn:aws:logs:us-east-1:123456789012:log-group:cloudtrail-logs:*"}},"#,
             r#"{"kind": "aws.logs.log_group", "attributes": {"log_group_name": "cloudtrail-logs", "metric_filters": [{"filter_name": "cis-filter", "pattern": "#,
             $p,
             r#", "metric_name": "CisEvents", "metric_namespace": "CISBenchmark"}]}},"#,
-            r#"{"kind": "aws.cloudwatch.alarm", "attributes": {"alarm_name": "other-alarm", "metric_name": "CPUUtilization", "namespace": "AWS/EC2", "actions_enabled": true, "alarm_actions": ["arn:aws:sns:us-east-1:123456789012:security-alerts"]}},"#,
+            $alarm,
             r#"{"kind": "aws.sns.topic", "attributes": {"topic_name": "security-alerts", "subscriptions": [{"protocol": "email", "endpoint": "soc@example.com", "subscription_arn": "arn:aws:sns:us-east-1:123456789012:security-alerts:0b6c"}]}}"#,
             r#"]}"#
         )

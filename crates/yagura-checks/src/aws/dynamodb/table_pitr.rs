@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -21,9 +22,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("pitr_enabled").bool() {
-        Ok(true) => Outcome::Pass("point-in-time recovery is enabled".into()),
-        Ok(false) => Outcome::Fail("point-in-time recovery is disabled".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "pitr_enabled",
+        true,
+        "point-in-time recovery is enabled",
+        "point-in-time recovery is disabled",
+    )
 }

@@ -1,7 +1,8 @@
 //! Helpers for security-group IP-permission rules (see docs/resource-model.md).
 
-use crate::util::{WORLD_V4, WORLD_V6};
+use crate::util::{rule_covers_port, ADMIN_PORTS, WORLD_V4, WORLD_V6};
 use serde_json::Value;
+use yagura_model::{Outcome, Resource};
 
 fn strs<'a>(rule: &'a Value, key: &str) -> Vec<&'a str> {
     rule.get(key)
@@ -70,6 +71,33 @@ pub(crate) fn describe(rule: &Value, direction: &str) -> String {
     }
 }
 
+/// The SSH/RDP exposure checks, one per address family: which of the admin ports
+/// the ingress rules open to `world` (`0.0.0.0/0` or `::/0`) listed under `key`
+/// (`cidrs_v4` or `cidrs_v6`).
+pub(crate) fn admin_ports_open_to(r: &Resource, key: &str, world: &str) -> Outcome {
+    let rules = match r.attr("ingress").array() {
+        Ok(a) => a,
+        Err(e) => return e.into(),
+    };
+    let mut open = Vec::new();
+    for rule in rules.iter().filter(|rule| strs(rule, key).contains(&world)) {
+        for &port in ADMIN_PORTS {
+            if rule_covers_port(rule, port) && !open.contains(&port) {
+                open.push(port);
+            }
+        }
+    }
+    if open.is_empty() {
+        Outcome::Pass(format!("no ingress from {world} to ports 22 or 3389"))
+    } else {
+        let ports: Vec<String> = open.iter().map(i64::to_string).collect();
+        Outcome::Fail(format!(
+            "ingress from {world} allowed to port(s) {}",
+            ports.join(", ")
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +114,27 @@ mod tests {
         let full = json!({"protocol": "tcp", "from_port": 0, "to_port": 65535});
         assert!(is_full_port_range(&full));
         assert!(!is_full_port_range(&r));
+    }
+
+    #[test]
+    fn admin_ports_per_address_family() {
+        let mut r = Resource::new("aws.ec2.security_group", "sg-1", "sg-1");
+        r.attributes = json!({"ingress": [
+            {"protocol": "tcp", "from_port": 3389, "to_port": 3389, "cidrs_v4": ["0.0.0.0/0"], "cidrs_v6": []},
+            {"protocol": "-1", "from_port": null, "to_port": null, "cidrs_v4": [], "cidrs_v6": ["::/0"]}
+        ]});
+        assert_eq!(
+            admin_ports_open_to(&r, "cidrs_v4", WORLD_V4),
+            Outcome::Fail("ingress from 0.0.0.0/0 allowed to port(s) 3389".into())
+        );
+        assert_eq!(
+            admin_ports_open_to(&r, "cidrs_v6", WORLD_V6),
+            Outcome::Fail("ingress from ::/0 allowed to port(s) 22, 3389".into())
+        );
+        r.attributes = json!({"ingress": []});
+        assert_eq!(
+            admin_ports_open_to(&r, "cidrs_v6", WORLD_V6),
+            Outcome::Pass("no ingress from ::/0 to ports 22 or 3389".into())
+        );
     }
 }

@@ -1,4 +1,5 @@
-use crate::util::{rule_covers_port, ADMIN_PORTS, WORLD_V6};
+use super::rules::admin_ports_open_to;
+use crate::util::WORLD_V6;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -33,32 +34,5 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let rules = match r.attr("ingress").array() {
-        Ok(a) => a,
-        Err(e) => return e.into(),
-    };
-    let mut open = Vec::new();
-    for rule in rules {
-        let world = rule
-            .get("cidrs_v6")
-            .and_then(|c| c.as_array())
-            .is_some_and(|c| c.iter().any(|x| x.as_str() == Some(WORLD_V6)));
-        if !world {
-            continue;
-        }
-        for &port in ADMIN_PORTS {
-            if rule_covers_port(rule, port) && !open.contains(&port) {
-                open.push(port);
-            }
-        }
-    }
-    if open.is_empty() {
-        Outcome::Pass("no ingress from ::/0 to ports 22 or 3389".into())
-    } else {
-        let ports: Vec<String> = open.iter().map(i64::to_string).collect();
-        Outcome::Fail(format!(
-            "ingress from ::/0 allowed to port(s) {}",
-            ports.join(", ")
-        ))
-    }
+    admin_ports_open_to(r, "cidrs_v6", WORLD_V6)
 }

@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -23,9 +24,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("encrypted").bool() {
-        Ok(true) => Outcome::Pass("the snapshot is encrypted".into()),
-        Ok(false) => Outcome::Fail("the snapshot is not encrypted".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "encrypted",
+        true,
+        "the snapshot is encrypted",
+        "the snapshot is not encrypted",
+    )
 }

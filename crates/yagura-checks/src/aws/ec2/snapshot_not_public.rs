@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -27,12 +28,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("public").bool() {
-        Ok(true) => Outcome::Fail(
-            "any AWS account can create a volume from this snapshot (createVolumePermission: all)"
-                .into(),
-        ),
-        Ok(false) => Outcome::Pass("the snapshot is not shared publicly".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "public",
+        false,
+        "the snapshot is not shared publicly",
+        "any AWS account can create a volume from this snapshot (createVolumePermission: all)",
+    )
 }

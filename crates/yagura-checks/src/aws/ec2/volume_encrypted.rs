@@ -1,3 +1,4 @@
+use crate::util::encrypted_flag;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -28,12 +29,10 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("encrypted").bool() {
-        Ok(true) => match r.attr("kms_key_id").str() {
-            Ok(Some(key)) => Outcome::Pass(format!("the volume is encrypted with {key}")),
-            _ => Outcome::Pass("the volume is encrypted".into()),
-        },
-        Ok(false) => Outcome::Fail("the volume is not encrypted".into()),
-        Err(e) => e.into(),
-    }
+    encrypted_flag(
+        r,
+        "encrypted",
+        "the volume is encrypted",
+        "the volume is not encrypted",
+    )
 }

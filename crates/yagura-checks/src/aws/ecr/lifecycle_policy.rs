@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -22,11 +23,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("lifecycle_policy").bool() {
-        Ok(true) => Outcome::Pass("the repository has a lifecycle policy".into()),
-        Ok(false) => Outcome::Fail(
-            "the repository has no lifecycle policy, so images are never expired".into(),
-        ),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "lifecycle_policy",
+        true,
+        "the repository has a lifecycle policy",
+        "the repository has no lifecycle policy, so images are never expired",
+    )
 }

@@ -1,4 +1,4 @@
-use crate::aws::s3::policy::{public_statements, read_policy};
+use crate::aws::s3::policy::{policy_not_public, NotPublicTexts};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -32,20 +32,12 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let policy = match read_policy(r) {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    if policy.is_null() {
-        return Outcome::Pass("the repository has no repository policy".into());
-    }
-    let public = public_statements(policy);
-    if public.is_empty() {
-        Outcome::Pass("no repository policy statement grants access to everyone".into())
-    } else {
-        Outcome::Fail(format!(
-            "the repository policy grants everyone: {}",
-            public.join("; ")
-        ))
-    }
+    policy_not_public(
+        r,
+        &NotPublicTexts {
+            no_policy: "the repository has no repository policy",
+            none_public: "no repository policy statement grants access to everyone",
+            policy: "the repository policy",
+        },
+    )
 }

@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -23,9 +24,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("scan_on_push").bool() {
-        Ok(true) => Outcome::Pass("images are scanned for vulnerabilities when pushed".into()),
-        Ok(false) => Outcome::Fail("scan on push is disabled".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "scan_on_push",
+        true,
+        "images are scanned for vulnerabilities when pushed",
+        "scan on push is disabled",
+    )
 }

@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -23,9 +24,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("backup_enabled").bool() {
-        Ok(true) => Outcome::Pass("automatic backups are enabled".into()),
-        Ok(false) => Outcome::Fail("automatic backups are not enabled for the file system".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "backup_enabled",
+        true,
+        "automatic backups are enabled",
+        "automatic backups are not enabled for the file system",
+    )
 }

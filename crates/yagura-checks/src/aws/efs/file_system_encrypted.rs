@@ -1,3 +1,4 @@
+use crate::util::encrypted_flag;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -29,12 +30,10 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("encrypted").bool() {
-        Ok(true) => match r.attr("kms_key_id").str() {
-            Ok(Some(key)) => Outcome::Pass(format!("the file system is encrypted with {key}")),
-            _ => Outcome::Pass("the file system is encrypted".into()),
-        },
-        Ok(false) => Outcome::Fail("the file system is not encrypted at rest".into()),
-        Err(e) => e.into(),
-    }
+    encrypted_flag(
+        r,
+        "encrypted",
+        "the file system is encrypted",
+        "the file system is not encrypted at rest",
+    )
 }

@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -26,11 +27,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("secrets_encryption").bool() {
-        Ok(true) => {
-            Outcome::Pass("Kubernetes secrets are envelope-encrypted with a KMS key".into())
-        }
-        Ok(false) => Outcome::Fail("secrets encryption with a KMS key is not configured".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "secrets_encryption",
+        true,
+        "Kubernetes secrets are envelope-encrypted with a KMS key",
+        "secrets encryption with a KMS key is not configured",
+    )
 }

@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -39,9 +40,11 @@ fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
         Ok(_) => {}
         Err(e) => return e.into(),
     }
-    match r.attr("access_logs_enabled").bool() {
-        Ok(true) => Outcome::Pass("access logging is enabled".into()),
-        Ok(false) => Outcome::Fail("access logging is disabled".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "access_logs_enabled",
+        true,
+        "access logging is enabled",
+        "access logging is disabled",
+    )
 }

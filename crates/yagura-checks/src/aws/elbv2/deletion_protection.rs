@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -21,9 +22,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("deletion_protection").bool() {
-        Ok(true) => Outcome::Pass("deletion protection is enabled".into()),
-        Ok(false) => Outcome::Fail("deletion protection is disabled".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "deletion_protection",
+        true,
+        "deletion protection is enabled",
+        "deletion protection is disabled",
+    )
 }

@@ -1,4 +1,5 @@
 use super::kind::require_application;
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -34,12 +35,11 @@ fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
     if let Err(o) = require_application(r, "dropping invalid header fields") {
         return o;
     }
-    match r.attr("drop_invalid_header_fields").bool() {
-        Ok(true) => Outcome::Pass("invalid HTTP header fields are dropped".into()),
-        Ok(false) => Outcome::Fail(
-            "routing.http.drop_invalid_header_fields is off: invalid headers reach the targets"
-                .into(),
-        ),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "drop_invalid_header_fields",
+        true,
+        "invalid HTTP header fields are dropped",
+        "routing.http.drop_invalid_header_fields is off: invalid headers reach the targets",
+    )
 }

@@ -3,6 +3,8 @@ mod cloudshell_full_access;
 mod password_complexity;
 mod password_expiry;
 mod password_min_length;
+/// Reading the account password policy, shared by the password checks.
+mod password_policy;
 mod password_reuse;
 mod policy_full_admin;
 mod policy_service_wildcard;

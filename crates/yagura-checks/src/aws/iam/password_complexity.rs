@@ -1,3 +1,4 @@
+use super::password_policy::require_policy;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -33,14 +34,11 @@ const CLASSES: [(&str, &str); 4] = [
 ];
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("password_policy").value() {
-        Ok(serde_json::Value::Null) => {
-            return Outcome::Fail(
-                "the account has no password policy, so no character classes are required".into(),
-            )
-        }
-        Ok(_) => {}
-        Err(e) => return e.into(),
+    if let Err(o) = require_policy(
+        r,
+        "the account has no password policy, so no character classes are required",
+    ) {
+        return o;
     }
     let mut missing = Vec::new();
     for (path, label) in CLASSES {

@@ -1,3 +1,4 @@
+use super::password_policy::require_policy;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -28,14 +29,11 @@ pub static CHECK: Check = Check {
 const MAX: i64 = 90;
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("password_policy").value() {
-        Ok(serde_json::Value::Null) => {
-            return Outcome::Fail(
-                "the account has no password policy, so passwords never expire".into(),
-            )
-        }
-        Ok(_) => {}
-        Err(e) => return e.into(),
+    if let Err(o) = require_policy(
+        r,
+        "the account has no password policy, so passwords never expire",
+    ) {
+        return o;
     }
     match r.attr("password_policy.max_age_days").i64() {
         Ok(Some(n)) if (1..=MAX).contains(&n) => {

@@ -1,3 +1,4 @@
+use super::password_policy::require_policy;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -30,14 +31,11 @@ pub static CHECK: Check = Check {
 const MIN: i64 = 14;
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("password_policy").value() {
-        Ok(serde_json::Value::Null) => {
-            return Outcome::Fail(format!(
-                "the account has no password policy, so passwords need only 8 characters (required: {MIN})"
-            ))
-        }
-        Ok(_) => {}
-        Err(e) => return e.into(),
+    let no_policy = format!(
+        "the account has no password policy, so passwords need only 8 characters (required: {MIN})"
+    );
+    if let Err(o) = require_policy(r, no_policy) {
+        return o;
     }
     match r.attr("password_policy.minimum_length").i64() {
         Ok(Some(n)) if n >= MIN => {

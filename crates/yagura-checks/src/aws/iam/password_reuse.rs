@@ -1,3 +1,4 @@
+use super::password_policy::require_policy;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -31,14 +32,11 @@ pub static CHECK: Check = Check {
 const MIN: i64 = 24;
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("password_policy").value() {
-        Ok(serde_json::Value::Null) => {
-            return Outcome::Fail(
-                "the account has no password policy, so passwords may be reused".into(),
-            )
-        }
-        Ok(_) => {}
-        Err(e) => return e.into(),
+    if let Err(o) = require_policy(
+        r,
+        "the account has no password policy, so passwords may be reused",
+    ) {
+        return o;
     }
     match r.attr("password_policy.reuse_prevention").i64() {
         Ok(Some(n)) if n >= MIN => Outcome::Pass(format!(

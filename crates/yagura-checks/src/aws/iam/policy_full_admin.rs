@@ -1,4 +1,4 @@
-use crate::util::{actions, is_allow, resources, statements};
+use crate::util::{actions, is_allow, name_of, resources, statements};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -39,12 +39,7 @@ fn is_everything(s: &str) -> bool {
 }
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let name = r
-        .attr("policy_name")
-        .str()
-        .ok()
-        .flatten()
-        .unwrap_or(&r.name);
+    let name = name_of(r, "policy_name");
     let attachments = match r.attr("attachment_count").i64() {
         Ok(Some(n)) => n,
         Ok(None) => {

@@ -1,4 +1,4 @@
-use crate::util::{actions, is_allow, statements};
+use crate::util::{actions, is_allow, name_of, statements};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -40,12 +40,7 @@ fn service_wildcard(action: &str) -> bool {
 }
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let name = r
-        .attr("policy_name")
-        .str()
-        .ok()
-        .flatten()
-        .unwrap_or(&r.name);
+    let name = name_of(r, "policy_name");
     match r.attr("aws_managed").bool() {
         Ok(true) => {
             return Outcome::Pass(format!("not applicable: {name} is an AWS-managed policy"))

@@ -1,4 +1,4 @@
-use crate::util::{actions, has_restricting_condition, is_allow, principal_is_public, statements};
+use crate::util::{actions, name_of, public_allow_statements};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -32,15 +32,14 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let name = r.attr("role_name").str().ok().flatten().unwrap_or(&r.name);
+    let name = name_of(r, "role_name");
     let doc = match r.attr("trust_policy").value() {
         Ok(d) => d,
         Err(e) => return e.into(),
     };
-    let open: Vec<String> = statements(doc)
+    let open: Vec<String> = public_allow_statements(doc)
         .iter()
-        .filter(|s| is_allow(s) && principal_is_public(s) && !has_restricting_condition(s))
-        .flat_map(actions)
+        .flat_map(|(_, s)| actions(s))
         .collect();
     if open.is_empty() {
         Outcome::Pass(format!(

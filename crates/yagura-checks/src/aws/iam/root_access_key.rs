@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -31,9 +32,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("root.access_keys_active").bool() {
-        Ok(true) => Outcome::Fail("the root user has an active access key".into()),
-        Ok(false) => Outcome::Pass("the root user has no active access key".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "root.access_keys_active",
+        false,
+        "the root user has no active access key",
+        "the root user has an active access key",
+    )
 }

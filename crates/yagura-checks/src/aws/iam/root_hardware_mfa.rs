@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -38,9 +39,11 @@ fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
     if !mfa {
         return Outcome::Fail("the root user has no MFA device at all".into());
     }
-    match r.attr("root.hardware_mfa").bool() {
-        Ok(true) => Outcome::Pass("the root user's MFA device is a hardware device".into()),
-        Ok(false) => Outcome::Fail("the root user's MFA device is virtual, not hardware".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "root.hardware_mfa",
+        true,
+        "the root user's MFA device is a hardware device",
+        "the root user's MFA device is virtual, not hardware",
+    )
 }

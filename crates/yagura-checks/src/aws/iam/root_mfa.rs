@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -32,9 +33,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("root.mfa_enabled").bool() {
-        Ok(true) => Outcome::Pass("the root user has an MFA device".into()),
-        Ok(false) => Outcome::Fail("the root user has no MFA device".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "root.mfa_enabled",
+        true,
+        "the root user has an MFA device",
+        "the root user has no MFA device",
+    )
 }

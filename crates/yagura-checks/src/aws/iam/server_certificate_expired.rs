@@ -1,4 +1,4 @@
-use crate::util::days_since;
+use crate::util::{days_since, name_of};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -29,12 +29,7 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
-    let name = r
-        .attr("certificate_name")
-        .str()
-        .ok()
-        .flatten()
-        .unwrap_or(&r.name);
+    let name = name_of(r, "certificate_name");
     let expiration = match r.attr("expiration").str() {
         Ok(Some(t)) => t,
         Ok(None) => {

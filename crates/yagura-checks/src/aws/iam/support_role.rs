@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -26,11 +27,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("support_policy_attached").bool() {
-        Ok(true) => Outcome::Pass("AWSSupportAccess is attached to at least one IAM entity".into()),
-        Ok(false) => {
-            Outcome::Fail("AWSSupportAccess is not attached to any role, user or group".into())
-        }
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "support_policy_attached",
+        true,
+        "AWSSupportAccess is attached to at least one IAM entity",
+        "AWSSupportAccess is not attached to any role, user or group",
+    )
 }

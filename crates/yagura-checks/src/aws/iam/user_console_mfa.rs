@@ -1,3 +1,4 @@
+use crate::util::name_of;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -29,7 +30,7 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let name = r.attr("user_name").str().ok().flatten().unwrap_or(&r.name);
+    let name = name_of(r, "user_name");
     let password = match r.attr("password_enabled").bool() {
         Ok(v) => v,
         Err(e) => return e.into(),

@@ -1,3 +1,4 @@
+use crate::util::name_of;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -35,7 +36,7 @@ fn names(list: &[serde_json::Value]) -> Vec<&str> {
 }
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let name = r.attr("user_name").str().ok().flatten().unwrap_or(&r.name);
+    let name = name_of(r, "user_name");
     let attached = match r.attr("attached_policies").array() {
         Ok(a) => names(a),
         Err(e) => return e.into(),

@@ -1,4 +1,4 @@
-use super::user_keys::{keys, user_name};
+use super::user_keys::{credentials, user_name};
 use crate::util::days_since;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
@@ -38,12 +38,8 @@ const MAX_IDLE_DAYS: i64 = 90;
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
     let name = user_name(r);
-    let password = match r.attr("password_enabled").bool() {
-        Ok(v) => v,
-        Err(e) => return e.into(),
-    };
-    let keys = match keys(r) {
-        Ok(k) => k,
+    let (password, keys) = match credentials(r) {
+        Ok(c) => c,
         Err(o) => return o,
     };
     let active: Vec<_> = keys.iter().filter(|k| k.active).collect();

@@ -1,5 +1,6 @@
 //! Reading the `access_keys` list of an `aws.iam.user` (shared by the key checks).
 
+use crate::util::name_of;
 use serde_json::Value;
 use yagura_model::{Outcome, Resource};
 
@@ -12,7 +13,7 @@ pub(super) struct Key<'a> {
 
 /// The user's name for messages.
 pub(super) fn user_name(r: &Resource) -> &str {
-    r.attr("user_name").str().ok().flatten().unwrap_or(&r.name)
+    name_of(r, "user_name")
 }
 
 /// The user's access keys; a key whose status is not observed makes the whole
@@ -36,4 +37,11 @@ pub(super) fn keys(r: &Resource) -> Result<Vec<Key<'_>>, Outcome> {
             })
         })
         .collect()
+}
+
+/// What the idle-credential checks start from: whether the user has a console
+/// password, and its access keys.
+pub(super) fn credentials(r: &Resource) -> Result<(bool, Vec<Key<'_>>), Outcome> {
+    let password = r.attr("password_enabled").bool()?;
+    Ok((password, keys(r)?))
 }

@@ -1,3 +1,4 @@
+use crate::util::name_of;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -30,7 +31,7 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let id = r.attr("key_id").str().ok().flatten().unwrap_or(&r.name);
+    let id = name_of(r, "key_id");
     match r.attr("key_state").str() {
         Ok(Some(s)) if s == "PendingDeletion" || s == "PendingReplicaDeletion" => {
             Outcome::Fail(format!("key {id} is scheduled for deletion (state {s})"))

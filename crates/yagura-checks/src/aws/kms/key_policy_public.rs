@@ -1,4 +1,4 @@
-use crate::util::{actions, has_restricting_condition, is_allow, principal_is_public, statements};
+use crate::util::{actions, name_of, public_allow_statements};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -48,20 +48,15 @@ fn kms_narrowed(stmt: &serde_json::Value) -> bool {
 }
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let id = r.attr("key_id").str().ok().flatten().unwrap_or(&r.name);
+    let id = name_of(r, "key_id");
     let doc = match r.attr("policy").value() {
         Ok(d) => d,
         Err(e) => return e.into(),
     };
-    let open: Vec<String> = statements(doc)
+    let open: Vec<String> = public_allow_statements(doc)
         .iter()
-        .filter(|s| {
-            is_allow(s)
-                && principal_is_public(s)
-                && !has_restricting_condition(s)
-                && !kms_narrowed(s)
-        })
-        .flat_map(actions)
+        .filter(|(_, s)| !kms_narrowed(s))
+        .flat_map(|(_, s)| actions(s))
         .collect();
     if open.is_empty() {
         Outcome::Pass(format!("the policy of key {id} grants nothing to everyone"))

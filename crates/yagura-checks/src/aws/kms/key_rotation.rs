@@ -1,3 +1,4 @@
+use crate::util::{flag_must_be, name_of};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -33,7 +34,7 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let id = r.attr("key_id").str().ok().flatten().unwrap_or(&r.name);
+    let id = name_of(r, "key_id");
     let field = |path: &'static str| r.attr(path).str().map(|v| v.unwrap_or(""));
     let (manager, spec, state) = match (field("key_manager"), field("key_spec"), field("key_state"))
     {
@@ -53,11 +54,11 @@ fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
     if state != "Enabled" {
         return Outcome::Pass(format!("not applicable: key {id} is in state {state}"));
     }
-    match r.attr("rotation_enabled").bool() {
-        Ok(true) => Outcome::Pass(format!("key {id} has automatic rotation enabled")),
-        Ok(false) => Outcome::Fail(format!(
-            "customer-managed symmetric key {id} has automatic rotation disabled"
-        )),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "rotation_enabled",
+        true,
+        format!("key {id} has automatic rotation enabled"),
+        format!("customer-managed symmetric key {id} has automatic rotation disabled"),
+    )
 }

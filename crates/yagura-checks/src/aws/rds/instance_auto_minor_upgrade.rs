@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -36,11 +37,11 @@ fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
         .ok()
         .flatten()
         .unwrap_or("unknown");
-    match r.attr("auto_minor_version_upgrade").bool() {
-        Ok(true) => Outcome::Pass("automatic minor version upgrades are enabled".into()),
-        Ok(false) => Outcome::Fail(format!(
-            "automatic minor version upgrades are disabled (engine version {version})"
-        )),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "auto_minor_version_upgrade",
+        true,
+        "automatic minor version upgrades are enabled",
+        format!("automatic minor version upgrades are disabled (engine version {version})"),
+    )
 }

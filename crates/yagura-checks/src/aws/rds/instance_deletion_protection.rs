@@ -1,4 +1,5 @@
 use super::engine::require_instance_level;
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -26,9 +27,11 @@ fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
     if let Err(o) = require_instance_level(r, "deletion protection") {
         return o;
     }
-    match r.attr("deletion_protection").bool() {
-        Ok(true) => Outcome::Pass("deletion protection is enabled".into()),
-        Ok(false) => Outcome::Fail("deletion protection is disabled".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "deletion_protection",
+        true,
+        "deletion protection is enabled",
+        "deletion protection is disabled",
+    )
 }

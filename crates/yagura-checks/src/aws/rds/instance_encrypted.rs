@@ -1,3 +1,4 @@
+use crate::util::encrypted_flag;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -31,12 +32,10 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("storage_encrypted").bool() {
-        Ok(true) => match r.attr("kms_key_id").str() {
-            Ok(Some(key)) => Outcome::Pass(format!("storage is encrypted with {key}")),
-            _ => Outcome::Pass("storage is encrypted".into()),
-        },
-        Ok(false) => Outcome::Fail("storage encryption is not enabled".into()),
-        Err(e) => e.into(),
-    }
+    encrypted_flag(
+        r,
+        "storage_encrypted",
+        "storage is encrypted",
+        "storage encryption is not enabled",
+    )
 }

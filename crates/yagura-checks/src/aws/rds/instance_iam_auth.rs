@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -48,11 +49,11 @@ fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
             "not applicable: the {engine} engine does not support IAM database authentication"
         ));
     }
-    match r.attr("iam_auth").bool() {
-        Ok(true) => Outcome::Pass("IAM database authentication is enabled".into()),
-        Ok(false) => Outcome::Fail(format!(
-            "IAM database authentication is disabled on this {engine} instance"
-        )),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "iam_auth",
+        true,
+        "IAM database authentication is enabled",
+        format!("IAM database authentication is disabled on this {engine} instance"),
+    )
 }

@@ -1,4 +1,5 @@
 use super::engine::require_instance_level;
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -26,11 +27,13 @@ fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
     if let Err(o) = require_instance_level(r, "Multi-AZ") {
         return o;
     }
-    match r.attr("multi_az").bool() {
-        Ok(true) => Outcome::Pass("the instance is a Multi-AZ deployment".into()),
-        Ok(false) => Outcome::Fail("the instance runs in a single Availability Zone".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "multi_az",
+        true,
+        "the instance is a Multi-AZ deployment",
+        "the instance runs in a single Availability Zone",
+    )
 }
 
 #[cfg(test)]

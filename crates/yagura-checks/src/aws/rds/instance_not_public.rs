@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -29,11 +30,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("publicly_accessible").bool() {
-        Ok(true) => Outcome::Fail(
-            "the instance is publicly accessible (it resolves to a public IP address)".into(),
-        ),
-        Ok(false) => Outcome::Pass("the instance is not publicly accessible".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "publicly_accessible",
+        false,
+        "the instance is not publicly accessible",
+        "the instance is publicly accessible (it resolves to a public IP address)",
+    )
 }

@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -26,11 +27,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("public").bool() {
-        Ok(true) => Outcome::Fail(
-            "any AWS account can restore this snapshot (restore attribute: all)".into(),
-        ),
-        Ok(false) => Outcome::Pass("the snapshot is not shared publicly".into()),
-        Err(e) => e.into(),
-    }
+    flag_must_be(
+        r,
+        "public",
+        false,
+        "the snapshot is not shared publicly",
+        "any AWS account can restore this snapshot (restore attribute: all)",
+    )
 }

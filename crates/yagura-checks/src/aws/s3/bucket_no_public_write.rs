@@ -1,7 +1,4 @@
-use super::policy::{
-    describe_statement, judge_public_access, public_acl_grants, public_allow_statements,
-    read_policy, statement_allows_action,
-};
+use super::policy::public_access;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -52,19 +49,5 @@ const WRITE_ACTIONS: &[&str] = &[
 const WRITE_PERMISSIONS: &[&str] = &["WRITE", "WRITE_ACP", "FULL_CONTROL"];
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
-    let grants = match r.attr("acl_grants").array() {
-        Ok(g) => g,
-        Err(e) => return e.into(),
-    };
-    let policy = match read_policy(r) {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    let acl = public_acl_grants(grants, WRITE_PERMISSIONS);
-    let stmts: Vec<String> = public_allow_statements(policy)
-        .iter()
-        .filter(|(_, s)| WRITE_ACTIONS.iter().any(|a| statement_allows_action(s, a)))
-        .map(|(i, s)| describe_statement(*i, s))
-        .collect();
-    judge_public_access(r, ctx, "write", &acl, &stmts)
+    public_access(r, ctx, "write", WRITE_ACTIONS, WRITE_PERMISSIONS)
 }

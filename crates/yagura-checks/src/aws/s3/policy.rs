@@ -1,7 +1,7 @@
 //! Resource-policy and ACL analysis shared by the checks in this area (S3 bucket
 //! policies, and the Lambda, SNS, SQS and ECR resource policies).
 
-use crate::util::{actions, has_restricting_condition, is_allow, principal_is_public, statements};
+use crate::util::{actions, public_allow_statements};
 use crate::Ctx;
 use serde_json::Value;
 use yagura_model::{Missing, Outcome, Resource};
@@ -65,16 +65,6 @@ pub(crate) fn statement_allows_action(stmt: &Value, action: &str) -> bool {
         return !excluded.iter().any(|p| action_matches(p, action));
     }
     actions(stmt).iter().any(|p| action_matches(p, action))
-}
-
-/// Allow statements open to everyone with no narrowing condition: the same test as
-/// `util::policy_is_public`, statement by statement.
-pub(crate) fn public_allow_statements(policy: &Value) -> Vec<(usize, Value)> {
-    statements(policy)
-        .into_iter()
-        .enumerate()
-        .filter(|(_, s)| is_allow(s) && principal_is_public(s) && !has_restricting_condition(s))
-        .collect()
 }
 
 /// A short human label for a statement: its Sid, or its position, plus its actions.
@@ -199,6 +189,63 @@ pub(crate) fn judge_public_access(
     }
 }
 
+/// The public read and public write checks: ACL grants carrying one of
+/// `permissions` and public policy statements allowing one of `actions`, judged
+/// by [`judge_public_access`].
+pub(crate) fn public_access(
+    r: &Resource,
+    ctx: &Ctx,
+    access: &str,
+    actions: &[&str],
+    permissions: &[&str],
+) -> Outcome {
+    let grants = match r.attr("acl_grants").array() {
+        Ok(g) => g,
+        Err(e) => return e.into(),
+    };
+    let policy = match read_policy(r) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let acl = public_acl_grants(grants, permissions);
+    let stmts: Vec<String> = public_allow_statements(policy)
+        .iter()
+        .filter(|(_, s)| actions.iter().any(|a| statement_allows_action(s, a)))
+        .map(|(i, s)| describe_statement(*i, s))
+        .collect();
+    judge_public_access(r, ctx, access, &acl, &stmts)
+}
+
+/// What a resource-policy check says in each case; `policy` names the document
+/// in the failure ("the queue policy grants everyone: …").
+pub(crate) struct NotPublicTexts {
+    pub no_policy: &'static str,
+    pub none_public: &'static str,
+    pub policy: &'static str,
+}
+
+/// The Lambda, SNS, SQS and ECR checks: the resource's `policy` must not grant
+/// anything to everyone without a narrowing condition.
+pub(crate) fn policy_not_public(r: &Resource, texts: &NotPublicTexts) -> Outcome {
+    let policy = match read_policy(r) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    if policy.is_null() {
+        return Outcome::Pass(texts.no_policy.into());
+    }
+    let public = public_statements(policy);
+    if public.is_empty() {
+        Outcome::Pass(texts.none_public.into())
+    } else {
+        Outcome::Fail(format!(
+            "{} grants everyone: {}",
+            texts.policy,
+            public.join("; ")
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,5 +303,41 @@ mod tests {
             vec!["READ to AllUsers (everyone)".to_string()]
         );
         assert!(public_acl_grants(&g, &["WRITE"]).is_empty());
+    }
+
+    #[test]
+    fn resource_policy_verdicts() {
+        let texts = NotPublicTexts {
+            no_policy: "no policy at all",
+            none_public: "nothing public",
+            policy: "the thing policy",
+        };
+        let mut r = Resource::new("aws.sqs.queue", "q", "q");
+        r.attributes = json!({"policy": null});
+        assert_eq!(
+            policy_not_public(&r, &texts),
+            Outcome::Pass("no policy at all".into())
+        );
+        r.attributes = json!({"policy": {"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sqs:*"}
+        ]}});
+        assert_eq!(
+            policy_not_public(&r, &texts),
+            Outcome::Pass("nothing public".into())
+        );
+        r.attributes = json!({"policy": {"Statement": [
+            {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"}
+        ]}});
+        assert_eq!(
+            policy_not_public(&r, &texts),
+            Outcome::Fail(
+                "the thing policy grants everyone: statement \"Open\" (sqs:SendMessage)".into()
+            )
+        );
+        r.attributes = json!({"policy": "{not json"});
+        assert!(matches!(
+            policy_not_public(&r, &texts),
+            Outcome::NotAssessed(_)
+        ));
     }
 }

@@ -1,4 +1,4 @@
-use super::age::age_or_created;
+use super::age::judge_age;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -37,18 +37,12 @@ pub static CHECK: Check = Check {
 const MAX_DAYS: i64 = 90;
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
-    let (days, from, when) = match age_or_created(r, "last_rotated", ctx.now) {
-        Ok(a) => a,
-        Err(o) => return o,
-    };
-    let what = if from == "created" {
-        format!("never rotated; its value dates from creation {days} day(s) ago ({when})")
-    } else {
-        format!("last rotated {days} day(s) ago ({when})")
-    };
-    if days <= MAX_DAYS {
-        Outcome::Pass(format!("the secret was {what}"))
-    } else {
-        Outcome::Fail(format!("the secret was {what}, more than {MAX_DAYS} days"))
-    }
+    judge_age(
+        r,
+        ctx,
+        "last_rotated",
+        "was last rotated",
+        "was never rotated; its value dates from creation",
+        MAX_DAYS,
+    )
 }

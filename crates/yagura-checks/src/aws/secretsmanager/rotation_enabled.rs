@@ -1,3 +1,4 @@
+use crate::util::flag_must_be;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -27,12 +28,15 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    match r.attr("rotation_enabled").bool() {
-        Ok(true) => match r.attr("rotation_days").i64() {
-            Ok(Some(d)) => Outcome::Pass(format!("automatic rotation is enabled, every {d} days")),
-            _ => Outcome::Pass("automatic rotation is enabled".into()),
-        },
-        Ok(false) => Outcome::Fail("automatic rotation is not enabled".into()),
-        Err(e) => e.into(),
-    }
+    let pass = match r.attr("rotation_days").i64() {
+        Ok(Some(d)) => format!("automatic rotation is enabled, every {d} days"),
+        _ => "automatic rotation is enabled".to_string(),
+    };
+    flag_must_be(
+        r,
+        "rotation_enabled",
+        true,
+        pass,
+        "automatic rotation is not enabled",
+    )
 }

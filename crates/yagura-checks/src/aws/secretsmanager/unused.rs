@@ -1,4 +1,4 @@
-use super::age::age_or_created;
+use super::age::judge_age;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -38,18 +38,12 @@ pub static CHECK: Check = Check {
 const MAX_DAYS: i64 = 90;
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
-    let (days, from, when) = match age_or_created(r, "last_accessed", ctx.now) {
-        Ok(a) => a,
-        Err(o) => return o,
-    };
-    let what = if from == "created" {
-        format!("has never been read since it was created {days} day(s) ago ({when})")
-    } else {
-        format!("was last read {days} day(s) ago ({when})")
-    };
-    if days <= MAX_DAYS {
-        Outcome::Pass(format!("the secret {what}"))
-    } else {
-        Outcome::Fail(format!("the secret {what}, more than {MAX_DAYS} days"))
-    }
+    judge_age(
+        r,
+        ctx,
+        "last_accessed",
+        "was last read",
+        "has never been read since it was created",
+        MAX_DAYS,
+    )
 }
