@@ -4,11 +4,15 @@
 #   bash bench/aws/run.sh                 # both tools
 #   bash bench/aws/run.sh --only prowler  # Prowler half only (no yagura binary needed)
 #   bash bench/aws/run.sh --only yagura
+#   bash bench/aws/run.sh --replay        # also time both tools against a recording
 #
 # Steps: start moto_server on a free 127.0.0.1 port (stopped on exit), seed it once
 # (bench/aws/seed.py), then run yagura and Prowler against that same state, each
 # under `/usr/bin/time -v`, on the checks both tools have (bench/aws/checks.tsv),
 # and print wall time, peak RSS, findings, API calls and the ratios.
+# With --replay, each tool then runs once more through a recording proxy
+# (bench/aws/replay.py), and RUNS more times against a server that answers from
+# its recording, without moto; a second table shows those runs.
 # Nothing is written to docs/benchmarks.md; copy the numbers there by hand.
 #
 # Environment:
@@ -20,6 +24,8 @@
 #   SCALE           resource-count multiplier for the seeder (default 1: 5,153 resources)
 #   SEED            seeder RNG seed (default yagura-bench-1)
 #   RUNS            runs per tool, alternating yagura/Prowler (default 1)
+#   LIVE_RUNS       with --replay: runs per tool against moto itself (default RUNS; 0 skips them)
+#   REPLAY_WORKERS  replay server processes (default: number of CPUs)
 #   BENCH_WORK      folder for logs and reports (default: a new /tmp/yagura-bench-aws.* folder)
 set -euo pipefail
 
@@ -33,17 +39,22 @@ SCALE="${SCALE:-1}"
 SEED="${SEED:-yagura-bench-1}"
 RUNS="${RUNS:-1}"
 ONLY=both
+REPLAY=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY="${2:-}"; shift 2 ;;
     --only=*) ONLY="${1#--only=}"; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --replay) REPLAY=1; shift ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 case "$ONLY" in both|yagura|prowler) ;; *) echo "--only takes yagura, prowler or both" >&2; exit 2 ;; esac
 want() { [ "$ONLY" = both ] || [ "$ONLY" = "$1" ]; }
+LIVE_RUNS="${LIVE_RUNS:-$RUNS}"
+[ "$REPLAY" = 1 ] || LIVE_RUNS="$RUNS"
+REPLAY_WORKERS="${REPLAY_WORKERS:-$(nproc)}"
 
 die() { echo "error: $*" >&2; exit 2; }
 
@@ -78,11 +89,15 @@ PORT="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0
 ENDPOINT="http://127.0.0.1:$PORT"
 MOTO_LOG="$WORK/moto.log"
 MOTO_PID=""
+PROXY_PID=""
 cleanup() {
-  if [ -n "$MOTO_PID" ] && kill -0 "$MOTO_PID" 2>/dev/null; then
-    kill "$MOTO_PID" 2>/dev/null || true
-    wait "$MOTO_PID" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "$PROXY_PID" "$MOTO_PID"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
 }
 trap cleanup EXIT INT TERM
 
@@ -133,58 +148,161 @@ machine() {
     echo "moto: $("$PYTHON" -c 'import moto; print(moto.__version__)')  boto3 (seeder): $("$PYTHON" -c 'import boto3; print(boto3.__version__)')"
     if want yagura; then echo "yagura: $("$YAGURA_BIN" --version 2>&1 | head -1)"; fi
     if want prowler; then echo "prowler: $("$PROWLER_BIN" --version 2>&1 | tail -1)"; fi
-    echo "regions: $REGIONS  scale: $SCALE  seed: $SEED  runs: $RUNS"
+    if [ "$REPLAY" = 1 ]; then
+      echo "regions: $REGIONS  scale: $SCALE  seed: $SEED  live runs: $LIVE_RUNS  replay runs: $RUNS (workers: $REPLAY_WORKERS)"
+    else
+      echo "regions: $REGIONS  scale: $SCALE  seed: $SEED  runs: $RUNS"
+    fi
     echo "yagura checks: $(tr ',' '\n' <<<"$YAGURA_CHECKS" | wc -l)  prowler checks: ${#PROWLER_CHECKS[@]}"
   } | tee "$WORK/machine.txt"
 }
 machine
 
+# run_<tool> DIR N ENDPOINT ACCOUNTING: one run of a tool, its files in DIR/<tool>-N.*.
+# ACCOUNTING is "moto" (requests and CPU moto spent during the run) or "none" (the
+# replay server reports its own; see stop_server).
 run_yagura() {
-  local n=$1 req0 cpu0
-  req0=$(requests) cpu0=$(moto_cpu)
-  echo "yagura run $n (load average: $(cut -d' ' -f1-3 /proc/loadavg))…"
+  local dir=$1 n=$2 endpoint=$3 accounting=$4 req0=0 cpu0=0
+  if [ "$accounting" = moto ]; then req0=$(requests) cpu0=$(moto_cpu); fi
+  local how=live
+  [ "$dir" = "$WORK" ] || how="$(basename "$dir")"
+  echo "yagura run $n, $how (load average: $(cut -d' ' -f1-3 /proc/loadavg))…"
   local rc=0
   # From the work folder, so no ./yagura.yaml of the caller's folder applies.
-  (cd "$WORK" && /usr/bin/time -v -o "$WORK/yagura-$n.time" \
-    "$YAGURA_BIN" scan aws --endpoint-url "$ENDPOINT" --region "$REGIONS" \
-    --checks "$YAGURA_CHECKS" --no-store --format json --output "$WORK/yagura-$n.json" \
-    >"$WORK/yagura-$n.stdout" 2>"$WORK/yagura-$n.stderr") || rc=$?
-  account_emulator "$WORK/yagura-$n" "$req0" "$cpu0"
+  (cd "$WORK" && /usr/bin/time -v -o "$dir/yagura-$n.time" \
+    "$YAGURA_BIN" scan aws --endpoint-url "$endpoint" --region "$REGIONS" \
+    --checks "$YAGURA_CHECKS" --no-store --format json --output "$dir/yagura-$n.json" \
+    >"$dir/yagura-$n.stdout" 2>"$dir/yagura-$n.stderr") || rc=$?
+  if [ "$accounting" = moto ]; then account_emulator "$dir/yagura-$n" "$req0" "$cpu0"; fi
   if [ "$rc" -ne 0 ]; then
-    tail -20 "$WORK/yagura-$n.stderr" >&2
-    die "yagura exited with status $rc (full log: $WORK/yagura-$n.stderr)"
+    tail -20 "$dir/yagura-$n.stderr" >&2
+    die "yagura exited with status $rc (full log: $dir/yagura-$n.stderr)"
   fi
 }
 
 run_prowler() {
-  local n=$1 req0 cpu0
-  req0=$(requests) cpu0=$(moto_cpu)
-  echo "prowler run $n (load average: $(cut -d' ' -f1-3 /proc/loadavg))…"
-  mkdir -p "$WORK/prowler-$n"
+  local dir=$1 n=$2 endpoint=$3 accounting=$4 req0=0 cpu0=0
+  if [ "$accounting" = moto ]; then req0=$(requests) cpu0=$(moto_cpu); fi
+  local how=live
+  [ "$dir" = "$WORK" ] || how="$(basename "$dir")"
+  echo "prowler run $n, $how (load average: $(cut -d' ' -f1-3 /proc/loadavg))…"
+  mkdir -p "$dir/prowler-$n"
   local rc=0
   # -z: exit 0 even with failed findings. --scan-unused-services: also assess
   # resources Prowler considers unused (default security groups, empty VPCs …),
   # as yagura does. json-ocsf only, the closest to yagura's single JSON report.
-  (cd "$WORK" && /usr/bin/time -v -o "$WORK/prowler-$n.time" \
+  (cd "$WORK" && AWS_ENDPOINT_URL="$endpoint" /usr/bin/time -v -o "$dir/prowler-$n.time" \
     "$PROWLER_BIN" aws --region "${REGION_LIST[@]}" --checks "${PROWLER_CHECKS[@]}" \
     --scan-unused-services --no-banner --no-color -z \
-    --output-formats json-ocsf --output-directory "$WORK/prowler-$n" --output-filename prowler \
-    --log-level ERROR --log-file "$WORK/prowler-$n.log" \
-    >"$WORK/prowler-$n.stdout" 2>&1) || rc=$?
-  account_emulator "$WORK/prowler-$n" "$req0" "$cpu0"
+    --output-formats json-ocsf --output-directory "$dir/prowler-$n" --output-filename prowler \
+    --log-level ERROR --log-file "$dir/prowler-$n.log" \
+    >"$dir/prowler-$n.stdout" 2>&1) || rc=$?
+  if [ "$accounting" = moto ]; then account_emulator "$dir/prowler-$n" "$req0" "$cpu0"; fi
   if [ "$rc" -ne 0 ]; then
-    tail -20 "$WORK/prowler-$n.stdout" >&2
-    die "prowler exited with status $rc (full output: $WORK/prowler-$n.stdout)"
+    tail -20 "$dir/prowler-$n.stdout" >&2
+    die "prowler exited with status $rc (full output: $dir/prowler-$n.stdout)"
   fi
 }
 
-for n in $(seq 1 "$RUNS"); do
-  if want yagura; then run_yagura "$n"; fi
-  if want prowler; then run_prowler "$n"; fi
+for n in $(seq 1 "$LIVE_RUNS"); do
+  if want yagura; then run_yagura "$WORK" "$n" "$ENDPOINT" moto; fi
+  if want prowler; then run_prowler "$WORK" "$n" "$ENDPOINT" moto; fi
 done
 
+if [ "$REPLAY" = 1 ]; then
+  # The recording proxy and the replay server use the same port, because some answers
+  # carry the endpoint's URL (SQS queue URLs) and a tool may send it back. The port is
+  # picked below the kernel's ephemeral range, so that no client connection of an
+  # earlier step can hold it when the next server binds it.
+  PROXY_PORT="$("$PYTHON" - <<'PY'
+import random, socket
+low = 20000
+try:
+    low = min(low, int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0]) - 2000)
+except (OSError, ValueError, IndexError):
+    pass
+for port in random.sample(range(max(1024, low - 10000), low), 200):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+PY
+)"
+  [ -n "$PROXY_PORT" ] || die "no free port for the replay server"
+  PROXY="http://127.0.0.1:$PROXY_PORT"
+  mkdir -p "$WORK/record" "$WORK/replay"
+
+  # start_server PREFIX ARGS…: starts replay.py ARGS in the background, logging to
+  # PREFIX.log, and waits until it listens.
+  start_server() {
+    local prefix=$1; shift
+    rm -f "$prefix.ready"
+    "$PYTHON" "$HERE/replay.py" "$@" --listen "127.0.0.1:$PROXY_PORT" \
+      --ready-file "$prefix.ready" 2>"$prefix.log" &
+    PROXY_PID=$!
+    for _ in $(seq 1 600); do
+      [ -f "$prefix.ready" ] && return 0
+      kill -0 "$PROXY_PID" 2>/dev/null || { cat "$prefix.log" >&2; die "replay.py $1 exited"; }
+      sleep 0.1
+    done
+    die "replay.py $1 did not start (log: $prefix.log)"
+  }
+  stop_server() {
+    local rc=0
+    kill -TERM "$PROXY_PID" 2>/dev/null || true
+    wait "$PROXY_PID" || rc=$?
+    PROXY_PID=""
+    return "$rc"
+  }
+
+  # Prowler takes some regions (for STS, for the home of a multi-region trail) from
+  # Python sets, whose order follows the interpreter's hash seed; one fixed seed for the
+  # recorded and the replayed runs makes them ask the same questions.
+  export PYTHONHASHSEED="${PYTHONHASHSEED:-0}"
+
+  for tool in yagura prowler; do
+    want "$tool" || continue
+    start_server "$WORK/record/$tool.proxy" record --upstream "$ENDPOINT" \
+      --out "$WORK/record/$tool.rec.json.gz" --stats "$WORK/record/$tool.rec.json"
+    "run_$tool" "$WORK/record" 1 "$PROXY" moto
+    stop_server || die "recording proxy failed (log: $WORK/record/$tool.proxy.log)"
+    cat "$WORK/record/$tool.proxy.log"
+  done
+  for n in $(seq 1 "$RUNS"); do
+    for tool in yagura prowler; do
+      want "$tool" || continue
+      start_server "$WORK/replay/$tool-$n.server" replay \
+        --recording "$WORK/record/$tool.rec.json.gz" --workers "$REPLAY_WORKERS" \
+        --stats "$WORK/replay/$tool-$n.replay.json"
+      "run_$tool" "$WORK/replay" "$n" "$PROXY" none
+      stop_server || die "replay server failed (log: $WORK/replay/$tool-$n.server.log)"
+      cat "$WORK/replay/$tool-$n.server.log"
+    done
+  done
+fi
+
 echo
-"$PYTHON" "$HERE/report.py" "$WORK" --json "$WORK/summary.json" | tee "$WORK/summary.txt"
+if [ "$LIVE_RUNS" -gt 0 ]; then
+  "$PYTHON" "$HERE/report.py" "$WORK" --json "$WORK/summary.json" \
+    --title "against moto (live emulator):" | tee "$WORK/summary.txt"
+fi
+status=0
+if [ "$REPLAY" = 1 ]; then
+  echo
+  "$PYTHON" "$HERE/report.py" "$WORK/replay" --emulator replay --faithful-to "$WORK/record" \
+    --json "$WORK/replay/summary.json" \
+    --title "against the replay server (recorded answers, no emulator):" \
+    | tee "$WORK/replay/summary.txt" || status=$?
+fi
 echo
 echo "seeded: $(awk '/ resources, / {print; exit}' "$WORK/seed.txt")"
 echo "details: $WORK"
+if [ "$status" -ne 0 ]; then
+  echo "error: the replay was not faithful or missed requests (see the warnings above)" >&2
+  exit 3
+fi
