@@ -106,20 +106,18 @@ def request_key(method: str, target: str, headers: dict[str, str], body: bytes) 
 
 
 def regionless_key(key: str) -> str | None:
-    """The key with the region left out, for services whose answers do not depend on it.
-
-    Prowler signs its STS call for a region it takes from a Python set, so the region changes
-    with the interpreter's hash seed from one run to the next. moto serves these services from
-    one global backend, so the answer recorded for another region is the same answer.
-    """
+    """The key with the region left out: the same question asked of any region."""
     fields = key.split("|", 5)
     if len(fields) < 6:
         return None
-    region, _, service = fields[3].partition("/")
-    if service not in GLOBAL_SERVICES:
-        return None
+    _, _, service = fields[3].partition("/")
     fields[3] = "*/" + service
     return "|".join(fields)
+
+
+def key_service(key: str) -> str:
+    fields = key.split("|", 5)
+    return fields[3].partition("/")[2] if len(fields) == 6 else ""
 
 
 def canonical_body(content_type: str, body: bytes) -> str:
@@ -402,18 +400,25 @@ class Recording:
         return "".join(head).encode("latin-1"), tail + b"\r\n" + body
 
     def lookup(self, key: str) -> tuple[tuple[bytes, bytes] | None, bool]:
-        """The answer, and whether it was recorded for another region (see regionless_key)."""
+        """The answer, or None; and whether the same request was recorded for another region.
+
+        Prowler signs its STS call for a region it takes from a Python set, so the region
+        can change from one run to the next. moto serves the services in GLOBAL_SERVICES from
+        one global backend, so for them the answer recorded for another region is the same
+        answer. For the other services the request is only reported as such.
+        """
         answer = self.fixed.get(key)
         if answer is not None:
             return answer, False
-        if key not in self.sequenced:
-            other = regionless_key(key)
-            recorded = self.regionless.get(other) if other is not None else None
-            if recorded is None:
-                return None, False
-            answer, _ = self.lookup(recorded)
-            return answer, True
-        return self.next_answer(key), False
+        if key in self.sequenced:
+            return self.next_answer(key), False
+        other = regionless_key(key)
+        recorded = self.regionless.get(other) if other is not None else None
+        if recorded is None:
+            return None, False
+        if key_service(key) not in GLOBAL_SERVICES:
+            return None, True
+        return self.lookup(recorded)[0], True
 
     def next_answer(self, key: str) -> tuple[bytes, bytes]:
         index, answers = self.sequenced[key]
@@ -430,6 +435,7 @@ class Stats:
         self.unmatched = 0
         self.unmatched_keys: Counter[str] = Counter()
         self.region_fallbacks: Counter[str] = Counter()
+        self.unmatched_other_region: Counter[str] = Counter()
 
 
 class DateHeader:
@@ -532,15 +538,17 @@ class ReplayProtocol(asyncio.Protocol):
         assert self.transport is not None
         self.stats.requests += 1
         key = request_key(method, target, headers, body)
-        answer, fallback = self.recording.lookup(key)
-        if fallback:
-            self.stats.region_fallbacks[key] += 1
+        answer, other_region = self.recording.lookup(key)
         if answer is None:
             self.stats.unmatched += 1
             self.stats.unmatched_keys[key] += 1
+            if other_region:
+                self.stats.unmatched_other_region[key] += 1
             msg = b"replay: no recorded answer for this request\n"
             head = b"HTTP/1.1 599 No Recorded Answer\r\nContent-Type: text/plain\r\n"
             answer = (head, b"Content-Length: %d\r\n\r\n" % len(msg) + msg)
+        elif other_region:
+            self.stats.region_fallbacks[key] += 1
         connection = headers.get("connection", "").lower()
         close = connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive")
         extra = b"Connection: close\r\n" if close else b""
@@ -587,6 +595,7 @@ def replay_worker(sock: socket.socket, recording: Recording, stats_path: Path) -
             "unmatched": stats.unmatched,
             "unmatched_keys": dict(stats.unmatched_keys.most_common(50)),
             "region_fallbacks": dict(stats.region_fallbacks),
+            "unmatched_other_region": dict(stats.unmatched_other_region.most_common(50)),
             "cpu_seconds": user + system,
             "user_seconds": user,
             "system_seconds": system,
@@ -655,9 +664,11 @@ def run_replay(args: argparse.Namespace) -> int:
     user = sum(w.get("user_seconds", 0.0) for w in per_worker)
     keys: Counter[str] = Counter()
     fallbacks: Counter[str] = Counter()
+    other_region: Counter[str] = Counter()
     for w in per_worker:
         keys.update(w.get("unmatched_keys", {}))
         fallbacks.update(w.get("region_fallbacks", {}))
+        other_region.update(w.get("unmatched_other_region", {}))
     summary = {
         "recording": str(args.recording),
         "recorded_requests": recording.recorded_requests,
@@ -668,6 +679,8 @@ def run_replay(args: argparse.Namespace) -> int:
         "connections": connections,
         "unmatched": unmatched,
         "unmatched_keys": dict(keys.most_common(50)),
+        # Unmatched requests that were recorded, but signed for another region.
+        "unmatched_other_region_keys": dict(other_region.most_common(50)),
         "region_fallbacks": sum(fallbacks.values()),
         "region_fallback_keys": dict(fallbacks.most_common(50)),
         "cpu_seconds": round(cpu, 3),
@@ -687,7 +700,8 @@ def run_replay(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     for key, n in list(keys.items())[:20]:
-        print(f"  unmatched x{n}: {key[:300]}", file=sys.stderr)
+        where = " (recorded for another region)" if key in other_region else ""
+        print(f"  unmatched x{n}{where}: {key[:300]}", file=sys.stderr)
     return 1 if summary["workers_lost"] else 0
 
 

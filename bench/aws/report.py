@@ -128,32 +128,29 @@ def finding_set(work: Path, tool: str, n: str) -> Counter[tuple[str, str, str]]:
     return prowler_finding_set(work / f"prowler-{n}")
 
 
-# Prowler assigns each multi-region trail to the region whose DescribeTrails answer its
-# threads process first, then asks only that region for the trail's status and selectors.
-# moto knows the trail only in its home region, so the outcome depends on thread timing,
-# which differs between a run against moto and one against the much faster replay server.
-# A difference confined to these checks, and requests missed only for that reason, are
-# reported as this race rather than as an unfaithful replay (bench/aws/README.md).
+# Prowler files each multi-region trail under the region whose DescribeTrails answer its
+# threads handle first, then asks that region for the trail's status, selectors and tags.
+# Which thread wins depends on timing, which differs between a run against moto and one
+# against the much faster replay server, and the CloudTrail questions that follow differ
+# with it. A difference confined to the checks that read the trail list, with no missed
+# request outside CloudTrail, is reported as this race rather than as an unfaithful
+# replay (README, "Prowler's trail-region race").
 TRAIL_RACE_CHECKS = ("cloudtrail_", "cloudwatch_log_metric_filter", "cloudwatch_changes_to_")
-TRAIL_ARN_REGION = re.compile(r"arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):")
 
 
-def trail_race_request(key: str) -> bool:
-    """A CloudTrail call signed for one region about a trail whose ARN names another."""
+def key_service(key: str) -> str:
+    """The service in a replay key (method|host|path|region/service|target|body)."""
     fields = key.split("|", 5)
-    if len(fields) < 6:
-        return False
-    region, _, service = fields[3].partition("/")
-    m = TRAIL_ARN_REGION.search(fields[5])
-    return service == "cloudtrail" and m is not None and m.group(1) != region
+    return fields[3].partition("/")[2] if len(fields) == 6 else ""
 
 
 def unexplained_unmatched(tool: str, stats: dict[str, Any]) -> int:
+    """Unmatched requests of one replayed run that the trail-region race does not explain."""
     unmatched = int(stats.get("unmatched", 0))
     keys = stats.get("unmatched_keys") or {}
     if tool != "prowler" or sum(keys.values()) != unmatched:
         return unmatched
-    return sum(n for key, n in keys.items() if not trail_race_request(key))
+    return sum(n for key, n in keys.items() if key_service(key) != "cloudtrail")
 
 
 def read_replay(work: Path, tool: str, runs: list[str]) -> dict[str, Any]:

@@ -160,7 +160,7 @@ machine
 
 # run_<tool> DIR N ENDPOINT ACCOUNTING: one run of a tool, its files in DIR/<tool>-N.*.
 # ACCOUNTING is "moto" (requests and CPU moto spent during the run) or "none" (the
-# replay server reports its own; see stop_server).
+# replay server writes its own statistics to DIR/<tool>-N.replay.json).
 run_yagura() {
   local dir=$1 n=$2 endpoint=$3 accounting=$4 req0=0 cpu0=0
   if [ "$accounting" = moto ]; then req0=$(requests) cpu0=$(moto_cpu); fi
