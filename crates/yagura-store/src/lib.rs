@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use yagura_model::{Finding, Resource, ScanReport, Status};
@@ -490,41 +490,9 @@ impl Store {
         }
     }
 
-    /// Compares two scans. Without ids, the two latest scans of `scope`.
+    /// Compares two stored scans (ids or unique prefixes).
     pub fn diff(&self, from: &str, to: &str) -> Result<Diff, StoreError> {
-        let a = self.load_scan(from)?;
-        let b = self.load_scan(to)?;
-        let open = |f: &Finding| f.status == Status::Fail;
-        let before: HashMap<&str, &Finding> = a
-            .findings
-            .iter()
-            .filter(|f| open(f))
-            .map(|f| (f.id.as_str(), f))
-            .collect();
-        let after: HashMap<&str, &Finding> = b
-            .findings
-            .iter()
-            .filter(|f| open(f))
-            .map(|f| (f.id.as_str(), f))
-            .collect();
-        let mut d = Diff {
-            from: a.id.clone(),
-            to: b.id.clone(),
-            ..Diff::default()
-        };
-        for f in b.findings.iter().filter(|f| open(f)) {
-            if before.contains_key(f.id.as_str()) {
-                d.unchanged.push(f.clone());
-            } else {
-                d.new.push(f.clone());
-            }
-        }
-        for f in a.findings.iter().filter(|f| open(f)) {
-            if !after.contains_key(f.id.as_str()) {
-                d.resolved.push(f.clone());
-            }
-        }
-        Ok(d)
+        Ok(diff_reports(&self.load_scan(from)?, &self.load_scan(to)?))
     }
 
     pub fn record_remediation(&mut self, rec: &RemediationRecord) -> Result<i64, StoreError> {
@@ -604,6 +572,38 @@ impl Store {
     pub fn path(&self) -> &str {
         &self.path
     }
+}
+
+/// Compares two scans already in memory: failures new in `b`, resolved since `a`,
+/// and unchanged.
+pub fn diff_reports(a: &ScanReport, b: &ScanReport) -> Diff {
+    let failing = |r: &ScanReport| -> HashSet<String> {
+        r.findings
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .map(|f| f.id.clone())
+            .collect()
+    };
+    let (before, after) = (failing(a), failing(b));
+    let mut d = Diff {
+        from: a.id.clone(),
+        to: b.id.clone(),
+        ..Diff::default()
+    };
+    for f in b.findings.iter().filter(|f| f.status == Status::Fail) {
+        if before.contains(&f.id) {
+            d.unchanged.push(f.clone());
+        } else {
+            d.new.push(f.clone());
+        }
+    }
+    d.resolved = a
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && !after.contains(&f.id))
+        .cloned()
+        .collect();
+    d
 }
 
 #[cfg(test)]

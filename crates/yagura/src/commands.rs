@@ -250,7 +250,7 @@ fn findings(cmd: FindingsCmd) -> Result<ExitCode> {
                     b.scope
                 );
             }
-            let d = store.diff(&a.id, &b.id)?;
+            let d = yagura_store::diff_reports(&a, &b);
             match format.as_str() {
                 "json" => {
                     serde_json::to_writer_pretty(&mut out, &d)?;

@@ -21,6 +21,13 @@ fn yagura(db: &Path, args: &[&str]) -> Output {
         .expect("run yagura")
 }
 
+/// A fresh store in a temporary folder; keep the guard alive for the test.
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    (dir, db)
+}
+
 fn stdout_json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
@@ -41,8 +48,7 @@ fn findings<'a>(report: &'a Value, check: &str) -> Vec<&'a Value> {
 
 #[test]
 fn snapshot_scan_reports_exact_findings_and_stores_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
+    let (_dir, db) = temp_db();
     let snap = fixtures("account");
     let o = yagura(
         &db,
@@ -121,8 +127,7 @@ fn snapshot_scan_reports_exact_findings_and_stores_history() {
 
 #[test]
 fn fail_on_sets_the_exit_code_and_suppressions_mute() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
+    let (dir, db) = temp_db();
     let snap = fixtures("account");
     let snap = snap.to_str().unwrap();
     let o = yagura(
@@ -209,8 +214,7 @@ fn fail_on_sets_the_exit_code_and_suppressions_mute() {
 
 #[test]
 fn rego_policies_are_first_class_and_broken_ones_are_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
+    let (dir, db) = temp_db();
     let pol = dir.path().join("policies");
     std::fs::create_dir(&pol).unwrap();
     std::fs::write(
@@ -263,8 +267,7 @@ deny contains msg if {
 
 #[test]
 fn damaged_input_keeps_partial_results_and_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
+    let (_dir, db) = temp_db();
     let o = yagura(
         &db,
         &[
@@ -301,8 +304,7 @@ fn damaged_input_keeps_partial_results_and_exits_2() {
 
 #[test]
 fn every_format_renders_to_a_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
+    let (dir, db) = temp_db();
     let out = dir.path().join("reports");
     let o = yagura(
         &db,
@@ -351,8 +353,7 @@ fn every_format_renders_to_a_folder() {
 
 #[test]
 fn bad_flags_fail_before_scanning() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
+    let (_dir, db) = temp_db();
     let o = yagura(&db, &["scan", "aws-config", "/nonexistent", "-f", "pdf"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("pdf"));
