@@ -48,6 +48,27 @@ const FILES: &[(&str, &str)] = &[
         "pci-dss-4.0.yaml",
         include_str!("../frameworks/pci-dss-4.0.yaml"),
     ),
+    (
+        "cis-kubernetes-1.9.yaml",
+        include_str!("../frameworks/cis-kubernetes-1.9.yaml"),
+    ),
+    ("k8s-pss.yaml", include_str!("../frameworks/k8s-pss.yaml")),
+    (
+        "nsa-cisa-k8s-1.2.yaml",
+        include_str!("../frameworks/nsa-cisa-k8s-1.2.yaml"),
+    ),
+    (
+        "cis-docker-1.6.yaml",
+        include_str!("../frameworks/cis-docker-1.6.yaml"),
+    ),
+    (
+        "cis-azure-2.1.yaml",
+        include_str!("../frameworks/cis-azure-2.1.yaml"),
+    ),
+    (
+        "cis-gcp-3.0.yaml",
+        include_str!("../frameworks/cis-gcp-3.0.yaml"),
+    ),
 ];
 
 fn load() -> Result<Vec<Framework>, FrameworkError> {

@@ -7,8 +7,13 @@
 //! do I/O, so the same check serves the live API, snapshots and IaC alike.
 
 pub mod aws;
+pub mod azure;
+pub mod docker;
 mod docs;
 mod framework;
+pub mod gcp;
+pub mod iac_fixtures;
+pub mod k8s;
 pub mod util;
 
 pub use docs::catalogue_markdown;
@@ -71,8 +76,17 @@ impl Check {
 pub fn registry() -> &'static [&'static Check] {
     static ALL: std::sync::OnceLock<Vec<&'static Check>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let mut v: Vec<&'static Check> =
-            aws::CHECKS.iter().flat_map(|s| s.iter().copied()).collect();
+        let providers: [&[&[&'static Check]]; 5] = [
+            aws::CHECKS,
+            azure::CHECKS,
+            docker::CHECKS,
+            gcp::CHECKS,
+            k8s::CHECKS,
+        ];
+        let mut v: Vec<&'static Check> = providers
+            .iter()
+            .flat_map(|p| p.iter().flat_map(|s| s.iter().copied()))
+            .collect();
         v.sort_by_key(|c| c.code);
         v
     })

@@ -5,6 +5,7 @@
 //! IaC) turn their input into resources; evaluation turns resources into findings.
 
 mod finding;
+pub mod iac;
 mod resource;
 mod scan;
 mod severity;

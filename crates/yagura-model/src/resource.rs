@@ -12,6 +12,9 @@ pub enum SourceKind {
     Terraform,
     CloudFormation,
     Kubernetes,
+    Dockerfile,
+    /// A plain file (or a file in a commit) read by the secret scanner.
+    SourceFile,
     Fixture,
 }
 
@@ -23,6 +26,23 @@ pub struct Location {
     pub start_line: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_line: Option<u32>,
+    /// 1-based columns, when the source knows them (secrets, SARIF regions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_column: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
+}
+
+impl Location {
+    pub fn lines(file: impl Into<String>, start_line: u32, end_line: u32) -> Self {
+        Location {
+            file: file.into(),
+            start_line: Some(start_line),
+            end_line: Some(end_line),
+            start_column: None,
+            end_column: None,
+        }
+    }
 }
 
 /// One normalized resource.
@@ -92,16 +112,45 @@ pub struct Attr<'a> {
     value: Option<&'a Value>,
 }
 
-/// An attribute that was not observed; its text names the attribute.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("attribute `{0}` was not observed")]
-pub struct Missing(pub String);
+/// An attribute that was not observed; its text names the attribute. Values
+/// unknown until apply (see [`crate::iac::unknown`]) are missing too, and say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    pub path: String,
+    /// The expression whose value is unknown until apply, when that is the cause.
+    pub unknown: Option<String>,
+}
+
+impl Missing {
+    pub fn new(path: impl Into<String>) -> Self {
+        Missing {
+            path: path.into(),
+            unknown: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.unknown {
+            Some(expr) => write!(
+                f,
+                "attribute `{}` is unknown until apply (`{expr}`)",
+                self.path
+            ),
+            None => write!(f, "attribute `{}` was not observed", self.path),
+        }
+    }
+}
+
+impl std::error::Error for Missing {}
 
 impl<'a> Attr<'a> {
     fn lookup(root: &'a Value, path: &'a str) -> Self {
         let mut cur = Some(root);
         for part in path.split('.') {
             cur = match cur {
+                Some(v) if crate::iac::is_unknown(v) => break,
                 Some(Value::Object(m)) => m.get(part),
                 _ => None,
             };
@@ -110,16 +159,25 @@ impl<'a> Attr<'a> {
     }
 
     fn missing(&self) -> Missing {
-        Missing(self.path.to_string())
+        Missing {
+            path: self.path.to_string(),
+            unknown: self
+                .value
+                .and_then(crate::iac::unknown_reason)
+                .map(str::to_string),
+        }
     }
 
     /// The raw value; `Ok(&Value::Null)` means observed as unset.
     pub fn value(&self) -> Result<&'a Value, Missing> {
-        self.value.ok_or_else(|| self.missing())
+        match self.value {
+            Some(v) if !crate::iac::is_unknown(v) => Ok(v),
+            _ => Err(self.missing()),
+        }
     }
 
     pub fn is_observed(&self) -> bool {
-        self.value.is_some()
+        self.value.is_some_and(|v| !crate::iac::is_unknown(v))
     }
 
     /// A boolean; an observed `null` counts as `false` (unset flag).
@@ -241,7 +299,7 @@ mod tests {
         assert_eq!(r.attr("versioning.enabled").bool(), Ok(false));
         assert_eq!(
             r.attr("versioning.mfa_delete").bool(),
-            Err(Missing("versioning.mfa_delete".into()))
+            Err(Missing::new("versioning.mfa_delete"))
         );
         assert_eq!(r.attr("n").i64(), Ok(Some(3)));
         assert_eq!(r.attr("l").array().map(|a| a.len()), Ok(0));

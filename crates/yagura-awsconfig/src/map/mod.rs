@@ -499,6 +499,8 @@ pub(crate) fn base(item: &ConfigItem, kind: &str, id: String, name: String) -> R
         file: item.file.display().to_string(),
         start_line: None,
         end_line: None,
+        start_column: None,
+        end_column: None,
     });
     r
 }

@@ -184,11 +184,7 @@ pub fn sample() -> ScanReport {
     tf.source = FindingSource::Rego {
         file: "policies/owner.rego".into(),
     };
-    tf.resource.location = Some(Location {
-        file: "modules/my dir/main.tf".into(),
-        start_line: Some(10),
-        end_line: Some(20),
-    });
+    tf.resource.location = Some(Location::lines("modules/my dir/main.tf", 10, 20));
 
     let mut log = F::new(
         "AWS-LOGS-001",

@@ -1,0 +1,3 @@
+//! Dockerfile checks, one file per check.
+
+pub(crate) static CHECKS: &[&[&crate::Check]] = &[];

@@ -1,0 +1,3 @@
+//! Kubernetes network checks.
+
+pub(crate) static CHECKS: &[&crate::Check] = &[];

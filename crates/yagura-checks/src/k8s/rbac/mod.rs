@@ -1,0 +1,3 @@
+//! Kubernetes rbac checks.
+
+pub(crate) static CHECKS: &[&crate::Check] = &[];

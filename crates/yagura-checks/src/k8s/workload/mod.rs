@@ -1,0 +1,3 @@
+//! Kubernetes workload checks.
+
+pub(crate) static CHECKS: &[&crate::Check] = &[];

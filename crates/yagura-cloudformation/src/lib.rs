@@ -1,0 +1,1 @@
+//! CloudFormation templates: parse, resolve intrinsics, map AWS resources onto normalized resources.

@@ -1,0 +1,1 @@
+//! Dockerfile parser producing normalized dockerfile resources.

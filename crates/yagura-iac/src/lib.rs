@@ -1,0 +1,1 @@
+//! IaC scan orchestration: file discovery, format dispatch, inline suppressions.

@@ -1,0 +1,1 @@
+//! Kubernetes manifests (YAML/JSON, List kinds, Helm output) into normalized k8s resources.

@@ -1,0 +1,1 @@
+//! Secret scanner: provider detectors, keyword prefilter, entropy, gitleaks rule files, git history.

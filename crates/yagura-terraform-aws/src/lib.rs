@@ -1,0 +1,1 @@
+//! Maps Terraform AWS provider resources onto yagura's normalized AWS resources.

@@ -1,0 +1,1 @@
+//! Maps Terraform azurerm and google resources onto yagura's normalized Azure and GCP resources.
