@@ -10,6 +10,7 @@
 mod asff;
 mod csv_out;
 mod html;
+mod junit;
 mod ocsf;
 mod sarif;
 mod summary;
@@ -37,10 +38,11 @@ pub enum Format {
     Sarif,
     Csv,
     Html,
+    Junit,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Table,
         Format::Json,
         Format::Ocsf,
@@ -48,6 +50,7 @@ impl Format {
         Format::Sarif,
         Format::Csv,
         Format::Html,
+        Format::Junit,
     ];
 
     /// The name used on the command line.
@@ -60,6 +63,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Csv => "csv",
             Format::Html => "html",
+            Format::Junit => "junit",
         }
     }
 
@@ -78,6 +82,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Csv => "csv",
             Format::Html => "html",
+            Format::Junit => "junit.xml",
         }
     }
 }
@@ -89,7 +94,7 @@ impl fmt::Display for Format {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown output format `{0}` (expected one of: table, json, ocsf, asff, sarif, csv, html)")]
+#[error("unknown output format `{0}` (expected one of: table, json, ocsf, asff, sarif, csv, html, junit)")]
 pub struct ParseFormatError(pub String);
 
 impl FromStr for Format {
@@ -149,6 +154,7 @@ pub fn render(
         Format::Sarif => sarif::render(report, out)?,
         Format::Csv => csv_out::render(report, out)?,
         Format::Html => html::render(report, opts, out)?,
+        Format::Junit => junit::render(report, out)?,
     }
     out.flush()?;
     Ok(())

@@ -101,6 +101,16 @@ fn location(f: &Finding) -> Value {
             if let Some(end) = loc.end_line.filter(|e| *e >= start) {
                 region.insert("endLine".into(), json!(end));
             }
+            // Columns let code-scanning UIs underline the exact span (secrets).
+            if let Some(col) = loc.start_column.filter(|c| *c >= 1) {
+                region.insert("startColumn".into(), json!(col));
+                if let Some(end_col) = loc
+                    .end_column
+                    .filter(|e| *e > col || loc.end_line > Some(start))
+                {
+                    region.insert("endColumn".into(), json!(end_col));
+                }
+            }
             physical.insert("region".into(), Value::Object(region));
         }
         json!({

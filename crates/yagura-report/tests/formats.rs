@@ -27,7 +27,8 @@ fn formats_parse_case_insensitively_and_list_their_names() {
     for name in Format::names() {
         assert!(err.contains(name), "error should list {name}: {err}");
     }
-    assert_eq!(Format::names().len(), 7);
+    assert_eq!(Format::names().len(), 8);
+    assert_eq!(Format::Junit.extension(), "junit.xml");
     assert_eq!(Format::Html.extension(), "html");
     assert_eq!(Format::Sarif.extension(), "sarif");
     assert_eq!(Format::Ocsf.extension(), "ocsf.jsonl");
@@ -636,4 +637,56 @@ fn html_of_an_empty_scan_renders() {
     assert!(!html.contains("id=\"errors\""));
     assert!(!html.contains("id=\"notices\""));
     assert!(html.contains("No automated control of this framework"));
+}
+
+// ----------------------------------------------------------------------- junit
+
+#[test]
+fn junit_is_well_formed_with_a_suite_per_check_and_failures_for_open_fails() {
+    let report = sample();
+    let text = render_to_string(Format::Junit, &report, &opts());
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let open = report
+        .findings
+        .iter()
+        .filter(|f| f.is_open_failure())
+        .count();
+    let failures = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .count();
+    assert_eq!(failures, open);
+    assert_eq!(root.attribute("failures"), Some(open.to_string().as_str()));
+    let cases = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase") && n.attribute("classname") != Some("yagura.errors"))
+        .count();
+    assert_eq!(cases, report.findings.len());
+    let checks: std::collections::BTreeSet<&str> =
+        report.findings.iter().map(|f| f.check.as_str()).collect();
+    let suites = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite") && n.attribute("name") != Some("scan errors"))
+        .count();
+    assert_eq!(suites, checks.len());
+    // Hostile names survive as text, never as markup.
+    assert!(doc
+        .descendants()
+        .filter_map(|n| n.attribute("name"))
+        .any(|n| n.contains(EVIL_NAME)));
+    let skipped = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("skipped"))
+        .count();
+    assert_eq!(
+        skipped,
+        report
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::NotAssessed
+                || (f.status == Status::Fail && f.muted.is_some()))
+            .count()
+    );
 }
