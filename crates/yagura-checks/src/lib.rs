@@ -15,6 +15,7 @@ pub mod gcp;
 pub mod iac_fixtures;
 pub mod k8s;
 pub mod util;
+pub mod yagura;
 
 pub use docs::catalogue_markdown;
 pub use framework::{framework, frameworks, Control, Framework, FrameworkError};
@@ -76,12 +77,13 @@ impl Check {
 pub fn registry() -> &'static [&'static Check] {
     static ALL: std::sync::OnceLock<Vec<&'static Check>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let providers: [&[&[&'static Check]]; 5] = [
+        let providers: [&[&[&'static Check]]; 6] = [
             aws::CHECKS,
             azure::CHECKS,
             docker::CHECKS,
             gcp::CHECKS,
             k8s::CHECKS,
+            yagura::CHECKS,
         ];
         let mut v: Vec<&'static Check> = providers
             .iter()

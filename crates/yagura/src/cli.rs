@@ -52,6 +52,54 @@ pub enum ScanTarget {
     },
     /// AWS Config snapshot / configuration-history files (.json or .json.gz; a file or a folder).
     AwsConfig { path: PathBuf },
+    /// Infrastructure as code before deploy: Terraform (HCL and plan JSON),
+    /// CloudFormation, Kubernetes manifests (and Helm output on stdin), Dockerfiles.
+    /// Secrets in the same files are scanned too.
+    Iac {
+        /// Files or folders; `-` reads one document from stdin (e.g. `helm template . | yagura scan iac -`).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        iac: IacArgs,
+        #[command(flatten)]
+        secrets: SecretsArgs,
+        /// Do not scan for secrets.
+        #[arg(long)]
+        no_secrets: bool,
+    },
+    /// Secrets (API keys, tokens, private keys, passwords) in files, and with
+    /// `--git-history` in every commit of a git repository.
+    Secrets {
+        /// Files or folders (default: the current folder).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        secrets: SecretsArgs,
+    },
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct IacArgs {
+    /// Terraform variable, as with `terraform plan -var` (repeatable): `-var region=eu-west-1`.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Terraform variable file, as with `-var-file` (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// CloudFormation parameter value (repeatable): `--cfn-parameter Env=prod`.
+    #[arg(long = "cfn-parameter", value_name = "NAME=VALUE")]
+    pub cfn_parameters: Vec<String>,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct SecretsArgs {
+    /// A gitleaks-format TOML rule file to use instead of the built-in detectors
+    /// (`[extend] useDefault = true` adds the built-ins back).
+    #[arg(long, value_name = "FILE")]
+    pub secrets_config: Option<PathBuf>,
+    /// Scan every commit of the git repository at each path, not only the files.
+    #[arg(long)]
+    pub git_history: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -84,7 +132,7 @@ pub struct AwsArgs {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct CommonScanArgs {
-    /// Output formats, comma-separated: table, json, ocsf, asff, sarif, csv, html.
+    /// Output formats, comma-separated: table, json, ocsf, asff, sarif, csv, html, junit.
     #[arg(long, short = 'f', value_delimiter = ',', global = true)]
     pub format: Vec<String>,
     /// Output file (one format) or folder (several). Default: stdout.

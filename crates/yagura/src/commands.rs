@@ -11,6 +11,7 @@ use yagura_store::Store;
 
 mod aws;
 mod fix;
+mod iac;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
@@ -31,6 +32,13 @@ async fn run_scan(scan: ScanCmd) -> Result<ExitCode> {
     let collected = match scan.target {
         Some(ScanTarget::Aws { aws }) => aws::collect(&aws).await?,
         Some(ScanTarget::AwsConfig { path }) => collect_aws_config(&path)?,
+        Some(ScanTarget::Iac {
+            paths,
+            iac: args,
+            secrets,
+            no_secrets,
+        }) => iac::collect_iac(&paths, &args, (!no_secrets).then_some(&secrets))?,
+        Some(ScanTarget::Secrets { paths, secrets }) => iac::collect_secrets(&paths, &secrets)?,
         None => return scan_everything(&common).await,
     };
     finish(collected, &common, started)
@@ -56,15 +64,27 @@ async fn scan_everything(common: &CommonScanArgs) -> Result<ExitCode> {
         max_attempts: 3,
         ..Default::default()
     };
+    let mut parts = Vec::new();
     if yagura_aws::credentials_available(aws_args.profile.as_deref()).await {
         eprintln!("scanning: AWS (credentials found)");
-        let collected = aws::collect(&aws_args).await?;
-        return finish(collected, common, started);
+        parts.push(aws::collect(&aws_args).await?);
+    } else {
+        eprintln!("skipped: AWS — no credentials found (environment, ~/.aws/config profiles, SSO, instance role)");
     }
-    eprintln!("skipped: AWS — no credentials found (environment, ~/.aws/config profiles, SSO, instance role)");
-    eprintln!("skipped: host, IaC and image scanning — not available in this version yet");
-    eprintln!("nothing to scan; try `yagura scan aws-config PATH` for AWS Config snapshots");
-    Ok(ExitCode::SUCCESS)
+    let here = vec![std::path::PathBuf::from(".")];
+    eprintln!("scanning: infrastructure code and secrets under the current folder");
+    parts.push(iac::collect_iac(
+        &here,
+        &Default::default(),
+        Some(&Default::default()),
+    )?);
+    eprintln!("skipped: hosts, workloads and images — not available in this version yet");
+    let collected = if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        iac::merge("scan", parts)
+    };
+    finish(collected, common, started)
 }
 
 fn collect_aws_config(path: &std::path::Path) -> Result<Collected> {
@@ -104,6 +124,8 @@ fn collect_aws_config(path: &std::path::Path) -> Result<Collected> {
         resources: c.resources,
         not_assessed: c.not_assessed,
         errors,
+        findings: Vec::new(),
+        inline_suppressions: Vec::new(),
     })
 }
 

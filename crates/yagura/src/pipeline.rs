@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use yagura_config::Config;
 use yagura_engine::{Engine, Selection};
-use yagura_model::{Inventory, NotAssessedTarget, Resource, ScanReport, Severity};
+use yagura_model::{Finding, Inventory, NotAssessedTarget, Resource, ScanReport, Severity};
 use yagura_report::{Format, RenderOptions};
 use yagura_store::Store;
 
@@ -20,6 +20,26 @@ pub struct Collected {
     pub resources: Vec<Resource>,
     pub not_assessed: Vec<NotAssessedTarget>,
     pub errors: Vec<String>,
+    /// Findings made outside the check registry (the secret scanner); config
+    /// suppressions apply to them as to any other.
+    pub findings: Vec<Finding>,
+    /// Suppressions written in the scanned code, applied after the config file's.
+    pub inline_suppressions: Vec<yagura_iac::InlineSuppression>,
+}
+
+impl Collected {
+    pub fn new(kind: &str, scope: String) -> Self {
+        Collected {
+            kind: kind.to_string(),
+            scope,
+            targets: Vec::new(),
+            resources: Vec::new(),
+            not_assessed: Vec::new(),
+            errors: Vec::new(),
+            findings: Vec::new(),
+            inline_suppressions: Vec::new(),
+        }
+    }
 }
 
 pub fn load_config(explicit: Option<&Path>) -> Result<Config> {
@@ -92,7 +112,15 @@ pub fn evaluate(
         suppressions: &config.suppressions,
         now,
     };
-    let evaluation = engine.run(&inventory);
+    let mut evaluation = engine.run(&inventory);
+    let mut extra = collected.findings;
+    let outcome = yagura_config::apply_suppressions(&mut extra, &config.suppressions, now.date_naive());
+    evaluation.notices.extend(outcome.expired);
+    evaluation.findings.extend(extra);
+    let inline = yagura_iac::suppress::apply(&mut evaluation.findings, &collected.inline_suppressions);
+    if inline > 0 {
+        tracing::info!("{inline} finding(s) muted by suppressions in the code");
+    }
     for e in &evaluation.errors {
         tracing::error!("{e}");
     }

@@ -1,3 +1,5 @@
 //! Dockerfile checks, one file per check.
 
-pub(crate) static CHECKS: &[&[&crate::Check]] = &[];
+pub mod dockerfile;
+
+pub(crate) static CHECKS: &[&[&crate::Check]] = &[dockerfile::CHECKS];

@@ -73,5 +73,7 @@ pub async fn collect(args: &AwsArgs) -> Result<Collected> {
         resources: c.resources,
         not_assessed: c.not_assessed,
         errors: vec![],
+        findings: Vec::new(),
+        inline_suppressions: Vec::new(),
     })
 }

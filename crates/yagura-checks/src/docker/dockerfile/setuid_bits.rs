@@ -1,0 +1,69 @@
+use super::common::{instructions, verdict, KIND};
+use super::mode::{chmod_mode, grants};
+use super::shell::programs;
+use crate::{Check, Ctx, Fixtures};
+use yagura_model::{Outcome, Resource, Severity};
+
+pub static CHECK: Check = Check {
+    code: "DOCKER-FILE-018",
+    title: "Dockerfile does not add setuid or setgid permissions",
+    severity: Severity::Medium,
+    kind: KIND,
+    rationale: "A setuid or setgid binary runs with its owner's or group's rights whatever user \
+        starts it; in a container that is usually root. Each one is a ready-made privilege \
+        escalation path if the binary has a flaw or can be abused.",
+    remediation: "Do not set the s bit (`chmod u+s`, `chmod 4755`, `COPY --chmod=4755`); grant \
+        the specific capability the program needs at runtime instead, and consider stripping \
+        existing bits: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`.",
+    frameworks: &["cis-docker-1.6:4.8", "nist-800-53-r5:AC-6"],
+    eval,
+    fixtures: Fixtures {
+        pass: &[
+            r#"{"stages": [{"instructions": [{"instruction": "RUN", "arguments": "find / -xdev -perm /6000 -type f -exec chmod a-s {} +", "exec_form": null, "flags": {}, "start_line": 2}]}]}"#,
+        ],
+        fail: &[
+            r#"{"stages": [{"instructions": [{"instruction": "RUN", "arguments": "chmod u+s /usr/local/bin/tool", "exec_form": null, "flags": {}, "start_line": 4}]}]}"#,
+            r#"{"stages": [{"instructions": [{"instruction": "COPY", "arguments": "tool /bin/tool", "exec_form": null, "flags": {"chmod": "4755"}, "start_line": 4}]}]}"#,
+        ],
+    },
+    notes: "",
+};
+
+fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
+    let all = match instructions(r) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let mut fails = Vec::new();
+    for i in &all {
+        match i.keyword() {
+            "RUN" => {
+                for (name, args) in programs(&i.script()) {
+                    if name != "chmod" {
+                        continue;
+                    }
+                    if let Some(m) = chmod_mode(&args).filter(|m| grants(m).setuid_or_setgid) {
+                        fails.push(format!("line {}: chmod {m} sets setuid/setgid", i.line()));
+                    }
+                }
+            }
+            "COPY" | "ADD" => {
+                for m in i.flag("chmod") {
+                    if grants(m).setuid_or_setgid {
+                        fails.push(format!(
+                            "line {}: {} --chmod={m} sets setuid/setgid",
+                            i.line(),
+                            i.keyword()
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    verdict(
+        fails,
+        Vec::new(),
+        "no instruction sets setuid or setgid bits",
+    )
+}
