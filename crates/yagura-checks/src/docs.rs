@@ -14,6 +14,19 @@ pub fn catalogue_markdown() -> String {
          Regenerate with `YAGURA_UPDATE_DOCS=1 cargo test -p yagura-checks --test docs`.\n"
     );
     let _ = writeln!(s, "{} checks.\n", checks.len());
+    let iac: Vec<_> = checks.iter().filter(|c| !c.iac_formats().is_empty()).collect();
+    let _ = writeln!(
+        s,
+        "{} of them run on infrastructure code (each proven by a passing and a failing fixture per format):\n",
+        iac.len()
+    );
+    let _ = writeln!(s, "| IaC format | checks |");
+    let _ = writeln!(s, "|---|---:|");
+    for (fmt, _) in crate::iac_fixtures::FORMATS {
+        let n = iac.iter().filter(|c| c.iac_formats().contains(fmt)).count();
+        let _ = writeln!(s, "| {fmt} | {n} |");
+    }
+    let _ = writeln!(s);
     let _ = writeln!(s, "## Framework coverage\n");
     let _ = writeln!(
         s,
@@ -40,17 +53,18 @@ pub fn catalogue_markdown() -> String {
         );
     }
     let _ = writeln!(s, "\n## Catalogue\n");
-    let _ = writeln!(s, "| code | severity | resource | title | frameworks |");
-    let _ = writeln!(s, "|---|---|---|---|---|");
+    let _ = writeln!(s, "| code | severity | resource | title | IaC | frameworks |");
+    let _ = writeln!(s, "|---|---|---|---|---|---|");
     for c in checks {
         let _ = writeln!(
             s,
-            "| [{}](#{}) | {} | `{}` | {} | {} |",
+            "| [{}](#{}) | {} | `{}` | {} | {} | {} |",
             c.code,
             c.code.to_ascii_lowercase(),
             c.severity,
             c.kind,
             c.title.replace('|', "\\|"),
+            c.iac_formats().join(", "),
             c.frameworks.join(", ")
         );
     }
@@ -63,6 +77,9 @@ pub fn catalogue_markdown() -> String {
         let _ = writeln!(s, "*Why:* {}\n", c.rationale);
         let _ = writeln!(s, "*Fix:* {}\n", c.remediation);
         let _ = writeln!(s, "*Frameworks:* {}", c.frameworks.join(", "));
+        if !c.iac_formats().is_empty() {
+            let _ = writeln!(s, "\n*Runs on:* {}", c.iac_formats().join(", "));
+        }
         if !c.notes.is_empty() {
             let _ = writeln!(s, "\n*Notes:* {}", c.notes);
         }

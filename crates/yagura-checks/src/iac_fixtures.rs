@@ -175,3 +175,17 @@ mod tests {
         assert_eq!(format_of("notes.md"), None);
     }
 }
+
+#[cfg(test)]
+mod embedded {
+    use super::*;
+
+    #[test]
+    fn the_embedded_support_table_matches_the_fixture_files() {
+        for (code, formats) in support() {
+            let check = find(&code).expect("fixture dir names a check");
+            let embedded: BTreeSet<&str> = check.iac_formats().iter().copied().collect();
+            assert_eq!(embedded, formats, "{code}: rebuild to refresh the embedded table");
+        }
+    }
+}

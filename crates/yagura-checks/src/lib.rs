@@ -71,7 +71,18 @@ impl Check {
     pub fn service(&self) -> &'static str {
         self.kind.split('.').nth(1).unwrap_or("")
     }
+
+    /// The IaC formats this check runs on, proven by fixtures under
+    /// `fixtures/iac/<CODE>/` (embedded at build time).
+    pub fn iac_formats(&self) -> &'static [&'static str] {
+        IAC_SUPPORT
+            .binary_search_by(|(code, _)| (*code).cmp(self.code))
+            .map(|i| IAC_SUPPORT[i].1)
+            .unwrap_or(&[])
+    }
 }
+
+include!(concat!(env!("OUT_DIR"), "/iac_support.rs"));
 
 /// Every built-in check, in code order.
 pub fn registry() -> &'static [&'static Check] {

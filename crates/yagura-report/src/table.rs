@@ -518,7 +518,12 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn compliance(out: &mut dyn Write, st: &Style, findings: &[Finding]) -> io::Result<()> {
-    let summaries = framework_summary(findings);
+    // Frameworks the scan produced no evidence for (Kubernetes ones in an AWS
+    // scan) are noise in a terminal; the JSON and HTML reports still list them.
+    let summaries: Vec<_> = framework_summary(findings)
+        .into_iter()
+        .filter(|s| s.pass_rate.is_some())
+        .collect();
     if summaries.is_empty() {
         return Ok(());
     }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use memchr::memmem;
 use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 
@@ -401,11 +401,18 @@ impl Scanner {
         let prefilter = if patterns.is_empty() {
             None
         } else {
-            Some(
+            let build = |kind: Option<AhoCorasickKind>| {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    .kind(kind)
                     .build(&patterns)
+            };
+            // A full DFA is the fastest automaton for a few hundred short keywords;
+            // fall back to the library's choice if it would be too large.
+            Some(
+                build(Some(AhoCorasickKind::DFA))
+                    .or_else(|_| build(None))
                     .map_err(|e| SecretsError::Rule {
                         id: "keyword-prefilter".into(),
                         message: e.to_string(),

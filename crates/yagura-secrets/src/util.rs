@@ -94,6 +94,22 @@ pub fn looks_like_code_reference(v: &[u8]) -> bool {
     if ident_like {
         return true;
     }
+    // Every alphanumeric run is a plain word or a plain number: a slug such as
+    // "api_key_id-4391" or "handler.v2", not random material.
+    let mut runs = v
+        .split(|b| !b.is_ascii_alphanumeric())
+        .filter(|r| !r.is_empty())
+        .peekable();
+    if runs.peek().is_some()
+        && runs.all(|r| {
+            r.iter().all(u8::is_ascii_digit)
+                || r.iter().all(u8::is_ascii_lowercase)
+                || (r[0].is_ascii_uppercase() && r[1..].iter().all(u8::is_ascii_lowercase))
+                || r.iter().all(u8::is_ascii_uppercase)
+        })
+    {
+        return true;
+    }
     let distinct = {
         let mut seen = [false; 256];
         v.iter().filter(|&&b| !std::mem::replace(&mut seen[b as usize], true)).count()
@@ -137,6 +153,9 @@ mod tests {
         assert!(looks_like_code_reference(b"config.database.password"));
         assert!(looks_like_code_reference(b"$DB_PASSWORD"));
         assert!(looks_like_code_reference(b"get_secret_value"));
+        assert!(looks_like_code_reference(b"api_key_id-4391"));
+        assert!(looks_like_code_reference(b"Handler.Prod.MAIN"));
         assert!(!looks_like_code_reference(b"Zq3!vP9#rT2wLm8x"));
+        assert!(!looks_like_code_reference(b"Summer2024!"));
     }
 }

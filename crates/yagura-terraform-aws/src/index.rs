@@ -37,7 +37,8 @@ type JoinKey = (Vec<String>, String);
 #[derive(Default)]
 struct Targets {
     by_parent: HashMap<usize, Vec<usize>>,
-    literals: Vec<(String, usize)>,
+    /// Literal targets under every name they may mean (see [`literal_keys`]).
+    literals: HashMap<String, Vec<usize>>,
     unresolved: Vec<(usize, Value)>,
 }
 
@@ -104,6 +105,17 @@ fn without_key(addr: &str) -> &str {
         Some(i) => &addr[..i],
         None => addr,
     }
+}
+
+/// The names a literal may stand for: itself and every tail after a `:` or `/`
+/// (an ARN or URL ending in the name); the same rule as [`literal_matches`].
+fn literal_keys(lit: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(lit).chain(
+        lit.char_indices()
+            .filter(|(_, c)| *c == ':' || *c == '/')
+            .map(move |(i, _)| &lit[i + 1..])
+            .filter(|t| !t.is_empty()),
+    )
 }
 
 /// Whether `lit` names a resource known by `names`: equal, or an ARN / URL ending
@@ -219,7 +231,11 @@ impl<'a> Index<'a> {
         for (ci, c) in self.of_type(types) {
             match self.target_of(c, key) {
                 Target::Res(p) => t.by_parent.entry(p).or_default().push(ci),
-                Target::Literal(l) => t.literals.push((l, ci)),
+                Target::Literal(l) => {
+                    for k in literal_keys(&l) {
+                        t.literals.entry(k.to_string()).or_default().push(ci);
+                    }
+                }
                 Target::Unresolved(m) => t.unresolved.push((ci, m)),
                 Target::External => {}
             }
@@ -234,12 +250,9 @@ impl<'a> Index<'a> {
     pub fn join(&self, types: &[&str], key: &str, parent: usize, names: &[String]) -> Join<'a> {
         let t = self.targets(types, key);
         let mut idx: Vec<usize> = t.by_parent.get(&parent).cloned().unwrap_or_default();
-        idx.extend(
-            t.literals
-                .iter()
-                .filter(|(l, _)| literal_matches(l, names))
-                .map(|(_, ci)| *ci),
-        );
+        for n in names.iter().filter(|n| !n.is_empty()) {
+            idx.extend(t.literals.get(n.as_str()).into_iter().flatten());
+        }
         // Keep the configuration's order whichever way a companion was matched.
         idx.sort_unstable();
         idx.dedup();
@@ -287,5 +300,7 @@ mod tests {
         assert!(literal_matches("logs", &names));
         assert!(literal_matches("arn:aws:sns:eu-west-1:1:logs", &names));
         assert!(!literal_matches("other-logs", &names));
+        let keys: Vec<&str> = literal_keys("arn:aws:logs:r:1:log-group:/a/b").collect();
+        assert!(keys.contains(&"/a/b") && keys.contains(&"b") && keys.contains(&"log-group:/a/b"));
     }
 }

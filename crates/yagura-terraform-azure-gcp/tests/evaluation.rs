@@ -5,17 +5,30 @@ use yagura_checks::{find, Ctx};
 use yagura_model::{Inventory, Outcome, Resource};
 
 fn load(files: &[(&str, &str)]) -> Vec<Resource> {
+    load_with(files, &[])
+}
+
+/// Writes `files` to a temporary root module and loads its `.tf` files; `vars`
+/// are `-var` values.
+fn load_with(files: &[(&str, &str)], vars: &[(&str, &str)]) -> Vec<Resource> {
     let dir = tempfile::tempdir().unwrap();
     let mut paths = Vec::new();
     for (name, text) in files {
         let p = dir.path().join(name);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
-        if !name.contains('/') {
+        if !name.contains('/') && name.ends_with(".tf") {
             paths.push(p);
         }
     }
-    let out = yagura_terraform::load_files(&paths, &yagura_terraform::Options::default());
+    let opts = yagura_terraform::Options {
+        vars: vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Default::default()
+    };
+    let out = yagura_terraform::load_files(&paths, &opts);
     assert!(out.issues.is_empty(), "{:?}", out.issues);
     yagura_terraform_azure_gcp::adapt(&out.resources)
 }
@@ -28,9 +41,12 @@ fn outcome(resources: &[Resource], code: &str, address: &str) -> Outcome {
         now: chrono::Utc::now(),
     };
     let id = format!("terraform:{address}");
-    let r = inv
-        .get(&id)
-        .unwrap_or_else(|| panic!("no {id} in {:?}", resources.iter().map(|r| &r.id).collect::<Vec<_>>()));
+    let r = inv.get(&id).unwrap_or_else(|| {
+        panic!(
+            "no {id} in {:?}",
+            resources.iter().map(|r| &r.id).collect::<Vec<_>>()
+        )
+    });
     check.evaluate(r, &ctx)
 }
 
@@ -62,17 +78,25 @@ resource "azurerm_storage_container" "c" {
     )]);
     assert_eq!(res.len(), 2);
     assert!(matches!(
-        outcome(&res, "AZURE-STORAGE-004", r#"azurerm_storage_account.sa["public"]"#),
+        outcome(
+            &res,
+            "AZURE-STORAGE-004",
+            r#"azurerm_storage_account.sa["public"]"#
+        ),
         Outcome::Fail(_)
     ));
     assert!(matches!(
-        outcome(&res, "AZURE-STORAGE-004", r#"azurerm_storage_account.sa["private"]"#),
+        outcome(
+            &res,
+            "AZURE-STORAGE-004",
+            r#"azurerm_storage_account.sa["private"]"#
+        ),
         Outcome::Pass(_)
     ));
 }
 
 #[test]
-fn a_variable_without_value_is_not_assessed_and_a_tfvars_value_decides() {
+fn a_variable_without_value_is_not_assessed_and_a_given_value_decides() {
     let main = r#"
 variable "admin_cidr" {
   type = string
@@ -97,14 +121,26 @@ resource "azurerm_network_security_group" "web" {
 }
 "#;
     let res = load(&[("main.tf", main)]);
-    let o = outcome(&res, "AZURE-NETWORK-002", "azurerm_network_security_group.web");
+    let o = outcome(
+        &res,
+        "AZURE-NETWORK-002",
+        "azurerm_network_security_group.web",
+    );
     assert!(matches!(o, Outcome::NotAssessed(_)), "{o:?}");
-    let res = load(&[
-        ("main.tf", main),
-        ("terraform.tfvars", "admin_cidr = \"0.0.0.0/0\"\n"),
-    ]);
-    let o = outcome(&res, "AZURE-NETWORK-002", "azurerm_network_security_group.web");
+    let res = load_with(&[("main.tf", main)], &[("admin_cidr", "0.0.0.0/0")]);
+    let o = outcome(
+        &res,
+        "AZURE-NETWORK-002",
+        "azurerm_network_security_group.web",
+    );
     assert!(matches!(o, Outcome::Fail(_)), "{o:?}");
+    let res = load_with(&[("main.tf", main)], &[("admin_cidr", "10.0.0.0/8")]);
+    let o = outcome(
+        &res,
+        "AZURE-NETWORK-002",
+        "azurerm_network_security_group.web",
+    );
+    assert!(matches!(o, Outcome::Pass(_)), "{o:?}");
 }
 
 #[test]
@@ -146,8 +182,14 @@ resource "google_sql_database_instance" "this" {
         ),
     ]);
     let addr = "module.db.google_sql_database_instance.this";
-    assert!(matches!(outcome(&res, "GCP-SQL-002", addr), Outcome::Fail(_)));
-    assert!(matches!(outcome(&res, "GCP-SQL-007", addr), Outcome::Fail(_)));
+    assert!(matches!(
+        outcome(&res, "GCP-SQL-002", addr),
+        Outcome::Fail(_)
+    ));
+    assert!(matches!(
+        outcome(&res, "GCP-SQL-007", addr),
+        Outcome::Fail(_)
+    ));
     let loc = res[0].location.as_ref().unwrap();
     assert!(loc.file.ends_with("modules/db/main.tf"), "{}", loc.file);
     assert_eq!(loc.start_line, Some(6));

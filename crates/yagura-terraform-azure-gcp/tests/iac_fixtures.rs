@@ -21,12 +21,19 @@ fn azure_and_gcp_terraform_fixtures() {
             &yagura_terraform::Options::default(),
         );
         if !out.issues.is_empty() {
-            failures.push(format!("{}: parse issues {:?}", fx.path.display(), out.issues));
+            failures.push(format!(
+                "{}: parse issues {:?}",
+                fx.path.display(),
+                out.issues
+            ));
             continue;
         }
         let resources = yagura_terraform_azure_gcp::adapt(&out.resources);
         for r in &resources {
-            let loc = r.location.as_ref().expect("resources from code carry a location");
+            let loc = r
+                .location
+                .as_ref()
+                .expect("resources from code carry a location");
             assert!(loc.start_line.is_some_and(|l| l >= 1), "{}: no line", r.id);
         }
         if let Err(e) = check_fixture(fx, resources) {

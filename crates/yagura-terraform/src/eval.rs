@@ -255,6 +255,9 @@ impl<'r> Eval<'r> {
                     return Ok(unknown_from(&self.text(e), &refs));
                 }
                 match funcs::call(name, &vals, self.r.base_dir())? {
+                    Some(v) if val::too_big(&v) => {
+                        return Err(format!("{name}(): result too large"))
+                    }
                     Some(v) => v,
                     None => {
                         let refs: Vec<&Value> = vals.iter().collect();
@@ -456,6 +459,9 @@ impl<'r> Eval<'r> {
         }
         let mut unknowns = Vec::new();
         let s = self.render(t, sc, (false, false), indent, false, &mut unknowns)?;
+        if s.len() > val::MAX_VALUE_SIZE {
+            return Err("template result too large".into());
+        }
         if unknowns.is_empty() {
             Ok(Value::String(s))
         } else {
@@ -585,6 +591,9 @@ impl<'r> Eval<'r> {
                                     &kv_scope
                                 }
                             };
+                            if out.len() > val::MAX_VALUE_SIZE {
+                                return Err("template result too large".into());
+                            }
                             out.push_str(&self.render(
                                 &fd.for_expr.template,
                                 Some(inner),
@@ -669,11 +678,15 @@ impl<'r> Eval<'r> {
                 None => arr.push(value),
             }
         }
-        Ok(if f.key_expr.is_some() {
+        let out = if f.key_expr.is_some() {
             Value::Object(obj)
         } else {
             Value::Array(arr)
-        })
+        };
+        if val::too_big(&out) {
+            return Err("for expression result too large".into());
+        }
+        Ok(out)
     }
 }
 

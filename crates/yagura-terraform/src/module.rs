@@ -20,6 +20,8 @@ use yagura_model::{Location, SourceKind};
 pub const MAX_MODULE_DEPTH: usize = 32;
 /// More instances than this from one `count`/`for_each` are cut (with an issue).
 const MAX_INSTANCES: usize = 10_000;
+/// More resource and module instances than this in one load are cut (with an issue).
+const MAX_TOTAL_INSTANCES: usize = 200_000;
 
 /// One parsed source file.
 pub struct FileSrc {
@@ -227,6 +229,9 @@ pub struct Engine<'l> {
     pub loader: &'l dyn Loader,
     depth: Cell<usize>,
     seen: RefCell<HashSet<(String, Option<u32>, String)>>,
+    /// Resource and module instances still allowed in this load (nested module
+    /// `count`s multiply).
+    budget: Cell<usize>,
 }
 
 impl<'l> Engine<'l> {
@@ -243,7 +248,25 @@ impl<'l> Engine<'l> {
             loader,
             depth: Cell::new(0),
             seen: RefCell::new(HashSet::new()),
+            budget: Cell::new(MAX_TOTAL_INSTANCES),
         }
+    }
+
+    /// Takes one instance from the budget; false (and one issue) once it is spent.
+    fn spend(&self, file: &str, line: Option<u32>) -> bool {
+        let b = self.budget.get();
+        if b == 0 {
+            return false;
+        }
+        self.budget.set(b - 1);
+        if b == 1 {
+            self.issue(
+                file,
+                line,
+                format!("more than {MAX_TOTAL_INSTANCES} resource and module instances; the rest is skipped"),
+            );
+        }
+        true
     }
 
     fn issue(&self, file: &str, line: Option<u32>, message: String) {
@@ -575,6 +598,14 @@ impl<'e, 'l> Inst<'e, 'l> {
         let fc = FileCtx { inst: self, file };
         let ev = Eval::new(&fc);
         match ev.eval(e, sc) {
+            Ok(v) if crate::val::too_big(&v) => {
+                self.issue_at(
+                    file,
+                    e.span(),
+                    format!("value of `{}` too large", ev.text(e)),
+                );
+                unknown(ev.text(e))
+            }
             Ok(v) => v,
             Err(m) => {
                 self.issue_at(
@@ -858,6 +889,10 @@ impl<'e, 'l> Inst<'e, 'l> {
 
     /// Evaluates one instance of a resource and records it.
     fn emit(&self, d: &ResDecl, addr: &str, sc: Option<&Scope>) -> Map<String, Value> {
+        let f = self.file(d.file);
+        if !self.eng.spend(&f.display, Some(f.lines(d.block.span()).0)) {
+            return Map::new();
+        }
         let mut attrs = self.eval_body(d.file, &d.block.body, sc, true);
         if d.data && d.ty == "aws_iam_policy_document" {
             let json = iam::render(&attrs)
@@ -1084,6 +1119,10 @@ impl<'e, 'l> Inst<'e, 'l> {
         stack.push(canon);
         let is_count = d.block.body.has_attribute("count");
         let run = |suffix: &str, sc: Option<&Scope>| -> Value {
+            let f = self.file(d.file);
+            if !self.eng.spend(&f.display, Some(f.lines(d.block.span()).0)) {
+                return unknown(base);
+            }
             let mut inputs = HashMap::new();
             for a in d.block.body.attributes() {
                 let k = a.key.value().as_str();

@@ -129,3 +129,34 @@ pub fn type_name(v: &Value) -> &'static str {
 pub fn obj(pairs: Vec<(String, Value)>) -> Value {
     Value::Object(pairs.into_iter().collect::<Map<String, Value>>())
 }
+
+/// Largest value (about its memory: string bytes plus 32 per node) an expression may produce: doubling
+/// a string through a chain of locals must fail early rather than exhaust memory.
+pub const MAX_VALUE_SIZE: usize = 8 * 1024 * 1024;
+
+/// True when `v` is larger than [`MAX_VALUE_SIZE`]; stops counting as soon as it is.
+pub fn too_big(v: &Value) -> bool {
+    fn walk(v: &Value, budget: &mut usize) -> bool {
+        let cost = match v {
+            Value::String(s) => s.len() + 32,
+            _ => 32,
+        };
+        if cost > *budget {
+            return true;
+        }
+        *budget -= cost;
+        match v {
+            Value::Array(a) => a.iter().any(|x| walk(x, budget)),
+            Value::Object(m) => m.iter().any(|(k, x)| {
+                if k.len() > *budget {
+                    return true;
+                }
+                *budget -= k.len();
+                walk(x, budget)
+            }),
+            _ => false,
+        }
+    }
+    let mut budget = MAX_VALUE_SIZE;
+    walk(v, &mut budget)
+}

@@ -429,3 +429,34 @@ fn iam_policy_documents_render_to_json() {
         )
     );
 }
+
+#[test]
+fn values_doubling_through_locals_stop_at_the_size_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("main.tf");
+    let mut s = format!("locals {{\n  a0 = \"{}\"\n", "x".repeat(1000));
+    for i in 1..60 {
+        s.push_str(&format!(
+            "  a{i} = \"${{local.a{p}}}${{local.a{p}}}\"\n",
+            p = i - 1
+        ));
+        s.push_str(&format!(
+            "  l{i} = concat(local.l{p}, local.l{p})\n",
+            p = i - 1
+        ));
+    }
+    s.push_str("  l0 = [\"a\", \"b\"]\n}\nresource \"x\" \"y\" {\n  a = local.a59\n  l = local.l59\n  ok = length(local.l3)\n}\n");
+    std::fs::write(&f, s).unwrap();
+    let t = std::time::Instant::now();
+    let out = load_files(&[f], &Options::default());
+    assert!(t.elapsed().as_secs() < 30);
+    let r = res(&out, "x.y");
+    assert!(yagura_model::iac::is_unknown(attr(r, "a")));
+    assert!(yagura_model::iac::is_unknown(attr(r, "l")));
+    assert_eq!(attr(r, "ok"), 16);
+    assert!(
+        out.issues.iter().any(|i| i.message.contains("too large")),
+        "{:?}",
+        out.issues
+    );
+}

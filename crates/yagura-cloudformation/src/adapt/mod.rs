@@ -419,7 +419,6 @@ fn volume(v: &RawResource, all: &[RawResource]) -> Resource {
 fn vpc(v: &RawResource, all: &[RawResource]) -> Resource {
     let mut r = base(v, "aws.ec2.vpc", None);
     let logs: Vec<Value> = linked(all, "AWS::EC2::FlowLog", "ResourceId", v)
-        .chain(linked(all, "AWS::EC2::FlowLog", "ResourceIds", v))
         .map(|f| {
             json!({
                 "flow_log_id": f.name,
