@@ -10,7 +10,9 @@ use yagura_secrets::{Config, Scanner};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = args.first().ok_or("usage: scan_tree PATH [gitleaks.toml]")?;
+    let root = args
+        .first()
+        .ok_or("usage: scan_tree PATH [gitleaks.toml]")?;
     let cfg = match args.get(1) {
         Some(p) => Config::from_gitleaks_toml(Path::new(p))?,
         None => Config::builtin(),

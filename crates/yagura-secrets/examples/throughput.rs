@@ -30,9 +30,32 @@ impl Rng {
 }
 
 const IDENTS: &[&str] = &[
-    "user", "account", "request", "response", "config", "buffer", "index", "value", "result",
-    "handler", "session", "context", "client", "server", "bucket", "policy", "resource", "item",
-    "token", "secret_name", "password_hash", "api_key_id", "key", "node", "parser", "cache",
+    "user",
+    "account",
+    "request",
+    "response",
+    "config",
+    "buffer",
+    "index",
+    "value",
+    "result",
+    "handler",
+    "session",
+    "context",
+    "client",
+    "server",
+    "bucket",
+    "policy",
+    "resource",
+    "item",
+    "token",
+    "secret_name",
+    "password_hash",
+    "api_key_id",
+    "key",
+    "node",
+    "parser",
+    "cache",
 ];
 const LINES: &[&str] = &[
     "    let {a} = {b}.get(&{c}).cloned().unwrap_or_default();",
@@ -97,7 +120,11 @@ fn generate(root: &Path, mb: usize) -> std::io::Result<Vec<(String, &'static str
     ];
     let mut file_no = 0usize;
     while written < target {
-        let dir = root.join(format!("pkg{:03}/src/mod{:02}", file_no / 200, (file_no / 20) % 10));
+        let dir = root.join(format!(
+            "pkg{:03}/src/mod{:02}",
+            file_no / 200,
+            (file_no / 20) % 10
+        ));
         std::fs::create_dir_all(&dir)?;
         let ext = EXTS[file_no % EXTS.len()];
         let name = format!("file{file_no:05}.{ext}");
@@ -112,7 +139,11 @@ fn generate(root: &Path, mb: usize) -> std::io::Result<Vec<(String, &'static str
                 let (s, _) = d.sample.render(SampleKind::TruePositive, file_no as u64);
                 text.push_str(&s);
                 let rel = dir.join(&name);
-                let rel = rel.strip_prefix(root).unwrap_or(&rel).to_string_lossy().into_owned();
+                let rel = rel
+                    .strip_prefix(root)
+                    .unwrap_or(&rel)
+                    .to_string_lossy()
+                    .into_owned();
                 planted.push((rel, id));
             }
         }
@@ -145,9 +176,16 @@ fn scan(root: &Path, planted: &[(String, &str)]) -> Result<(), Box<dyn std::erro
 
     // In-memory: pure scanning cost, no file system.
     let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).hidden(false).build().flatten() {
+    for entry in ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .build()
+        .flatten()
+    {
         if entry.file_type().is_some_and(|t| t.is_file()) {
-            files.push((entry.path().display().to_string(), std::fs::read(entry.path())?));
+            files.push((
+                entry.path().display().to_string(),
+                std::fs::read(entry.path())?,
+            ));
         }
     }
     let total: usize = files.iter().map(|(_, d)| d.len()).sum();
@@ -166,13 +204,21 @@ fn scan(root: &Path, planted: &[(String, &str)]) -> Result<(), Box<dyn std::erro
     );
     let mut missed = 0;
     for (file, id) in planted {
-        if !out.findings.iter().any(|f| &f.file == file && f.detector_id == *id) {
+        if !out
+            .findings
+            .iter()
+            .any(|f| &f.file == file && f.detector_id == *id)
+        {
             println!("MISSED planted {id} in {file}");
             missed += 1;
         }
     }
     if !planted.is_empty() {
-        println!("planted secrets found: {}/{}", planted.len() - missed, planted.len());
+        println!(
+            "planted secrets found: {}/{}",
+            planted.len() - missed,
+            planted.len()
+        );
     }
     Ok(())
 }
@@ -207,7 +253,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let dir = tempfile::tempdir()?;
             let t = Instant::now();
             let planted = generate(dir.path(), 200)?;
-            println!("generated 200 MB corpus in {:.1} s", t.elapsed().as_secs_f64());
+            println!(
+                "generated 200 MB corpus in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
             scan(dir.path(), &planted)?;
         }
     }

@@ -133,7 +133,12 @@ impl Rule {
                     .map(|p| PathPattern::Glob((*p).to_string()))
                     .collect(),
                 regexes: d.allowlist.regexes.iter().map(|s| s.to_string()).collect(),
-                stopwords: d.allowlist.stopwords.iter().map(|s| s.to_string()).collect(),
+                stopwords: d
+                    .allowlist
+                    .stopwords
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
                 syntax: Some(RegexSyntax::Native),
                 ..Allowlist::default()
             });
@@ -374,7 +379,8 @@ fn parse_gitleaks(
         }
     }
     for al in file.allowlist.iter().chain(file.allowlists.iter()) {
-        cfg.allowlists.push(convert_allowlist(al, origin, &mut cfg.warnings)?);
+        cfg.allowlists
+            .push(convert_allowlist(al, origin, &mut cfg.warnings)?);
     }
     for r in &file.rules {
         if r.id.trim().is_empty() {
@@ -431,7 +437,12 @@ fn convert_allowlist(
     origin: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Allowlist, SecretsError> {
-    let condition = match al.condition.as_deref().map(str::to_ascii_uppercase).as_deref() {
+    let condition = match al
+        .condition
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
         None | Some("") | Some("OR") => Condition::Or,
         Some("AND") => Condition::And,
         Some(other) => {
@@ -441,7 +452,12 @@ fn convert_allowlist(
             })
         }
     };
-    let regex_target = match al.regex_target.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let regex_target = match al
+        .regex_target
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("") | Some("secret") => RegexTarget::Secret,
         Some("match") => RegexTarget::Match,
         Some("line") => RegexTarget::Line,
@@ -455,7 +471,11 @@ fn convert_allowlist(
     Ok(Allowlist {
         description: al.description.clone().unwrap_or_default(),
         condition,
-        paths: al.paths.iter().map(|p| PathPattern::Regex(p.clone())).collect(),
+        paths: al
+            .paths
+            .iter()
+            .map(|p| PathPattern::Regex(p.clone()))
+            .collect(),
         regexes: al.regexes.clone(),
         regex_target,
         stopwords: al.stopwords.clone(),

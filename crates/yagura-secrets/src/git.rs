@@ -105,8 +105,7 @@ fn diff_trees(
 }
 
 fn rfc3339(seconds: i64, offset: i32) -> String {
-    let tz = chrono::FixedOffset::east_opt(offset)
-        .or_else(|| chrono::FixedOffset::east_opt(0));
+    let tz = chrono::FixedOffset::east_opt(offset).or_else(|| chrono::FixedOffset::east_opt(0));
     match (chrono::DateTime::from_timestamp(seconds, 0), tz) {
         (Some(dt), Some(tz)) => dt.with_timezone(&tz).to_rfc3339(),
         _ => String::new(),
@@ -161,8 +160,16 @@ impl Scanner {
             output.commits_scanned += 1;
         }
         output.findings.sort_by(|a, b| {
-            let ka = (a.commit.as_ref().map(|c| c.date.as_str()), a.file.as_str(), a.line);
-            let kb = (b.commit.as_ref().map(|c| c.date.as_str()), b.file.as_str(), b.line);
+            let ka = (
+                a.commit.as_ref().map(|c| c.date.as_str()),
+                a.file.as_str(),
+                a.line,
+            );
+            let kb = (
+                b.commit.as_ref().map(|c| c.date.as_str()),
+                b.file.as_str(),
+                b.line,
+            );
             ka.cmp(&kb)
         });
         Ok(output)
@@ -209,7 +216,9 @@ impl Scanner {
             let new = match repo.find_object(ch.new) {
                 Ok(mut o) => std::mem::take(&mut o.data),
                 Err(e) => {
-                    output.errors.push((format!("{}:{}", info.id, ch.path), e.to_string()));
+                    output
+                        .errors
+                        .push((format!("{}:{}", info.id, ch.path), e.to_string()));
                     continue;
                 }
             };

@@ -499,8 +499,10 @@ impl Scanner {
                     _ => {
                         let lo = m.start().saturating_sub(LINE_REACH);
                         let hi = (m.end() + LINE_REACH).min(data.len());
-                        let ls = memchr::memrchr(b'\n', &data[lo..m.start()]).map_or(lo, |i| lo + i + 1);
-                        let le = memchr::memchr(b'\n', &data[m.end()..hi]).map_or(hi, |i| m.end() + i);
+                        let ls =
+                            memchr::memrchr(b'\n', &data[lo..m.start()]).map_or(lo, |i| lo + i + 1);
+                        let le =
+                            memchr::memchr(b'\n', &data[m.end()..hi]).map_or(hi, |i| m.end() + i);
                         let me = (m.end() + MULTILINE_REACH).min(data.len());
                         last = Some((ls, le, me));
                         (ls, le, me)
@@ -510,7 +512,11 @@ impl Scanner {
                     if is_disabled(r as usize) {
                         continue;
                     }
-                    let end = if self.rules[r as usize].rule.multiline { me } else { le };
+                    let end = if self.rules[r as usize].rule.multiline {
+                        me
+                    } else {
+                        le
+                    };
                     windows.push((r, ls, end));
                 }
             }
@@ -555,7 +561,13 @@ impl Scanner {
         // 2. One finding per secret span: provider rules beat generic ones, and on
         // an identical span the earlier rule wins.
         hits.sort_by_key(|h| {
-            (h.secret.0, h.secret.1, h.generic, std::cmp::Reverse(h.whole_len), h.rule)
+            (
+                h.secret.0,
+                h.secret.1,
+                h.generic,
+                std::cmp::Reverse(h.whole_len),
+                h.rule,
+            )
         });
         hits.dedup_by(|b, a| a.secret == b.secret && a.secret.1 > a.secret.0);
         let specific: Vec<(usize, usize)> = hits
@@ -564,7 +576,10 @@ impl Scanner {
             .map(|h| h.secret)
             .collect();
         hits.retain(|h| {
-            !h.generic || !specific.iter().any(|&(s, e)| s < h.secret.1 && h.secret.0 < e)
+            !h.generic
+                || !specific
+                    .iter()
+                    .any(|&(s, e)| s < h.secret.1 && h.secret.0 < e)
         });
 
         // 3. Filters that need the line, then findings.
@@ -586,11 +601,18 @@ impl Scanner {
                     continue;
                 }
             }
-            let secret = if path_only { label.as_bytes() } else { &data[ss..se] };
+            let secret = if path_only {
+                label.as_bytes()
+            } else {
+                &data[ss..se]
+            };
             if !path_only {
                 let (_, last_le) = line_bounds(data, se.saturating_sub(1).max(ss));
                 let lines = &data[ls..last_le.max(le)];
-                if INLINE_ALLOW.iter().any(|m| memmem::find(lines, m).is_some()) {
+                if INLINE_ALLOW
+                    .iter()
+                    .any(|m| memmem::find(lines, m).is_some())
+                {
                     continue;
                 }
                 let lower = secret.to_ascii_lowercase();
@@ -759,8 +781,10 @@ impl Scanner {
         if size > cap {
             if let Ok(mut o) = out.lock() {
                 o.files_skipped += 1;
-                o.skipped
-                    .push((label.to_string(), format!("larger than {cap} bytes ({size})")));
+                o.skipped.push((
+                    label.to_string(),
+                    format!("larger than {cap} bytes ({size})"),
+                ));
             }
             return;
         }
@@ -831,9 +855,9 @@ fn compile_rule(rule: &Rule) -> Result<CompiledRule, SecretsError> {
         allowlists.push(compile_allowlist(a, &rule.id, &empty)?);
     }
     let path_dependent = path.is_some()
-        || allowlists
-            .iter()
-            .any(|a| a.condition == Condition::Or && (!a.paths.is_empty() || !a.commits.is_empty()));
+        || allowlists.iter().any(|a| {
+            a.condition == Condition::Or && (!a.paths.is_empty() || !a.commits.is_empty())
+        });
     Ok(CompiledRule {
         rule: rule.clone(),
         regex,
@@ -881,12 +905,18 @@ fn error_path(err: &ignore::Error) -> Option<String> {
 fn finish(out: Mutex<ScanOutput>) -> ScanOutput {
     let mut o = out.into_inner().unwrap_or_else(|p| p.into_inner());
     o.findings.sort_by(|a, b| {
-        (a.file.as_str(), a.line, a.column_start, a.detector_id.as_str()).cmp(&(
-            b.file.as_str(),
-            b.line,
-            b.column_start,
-            b.detector_id.as_str(),
-        ))
+        (
+            a.file.as_str(),
+            a.line,
+            a.column_start,
+            a.detector_id.as_str(),
+        )
+            .cmp(&(
+                b.file.as_str(),
+                b.line,
+                b.column_start,
+                b.detector_id.as_str(),
+            ))
     });
     o.errors.sort();
     o.skipped.sort();

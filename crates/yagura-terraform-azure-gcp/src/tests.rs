@@ -365,6 +365,72 @@ fn key_vault_resources() {
 }
 
 #[test]
+fn key_vault_diagnostic_settings() {
+    let kv = raw("azurerm_key_vault", "kv", json!({"name": "acme-kv"}));
+    let id = "azurerm_key_vault.kv";
+    let out = adapt(&[kv.clone()]);
+    assert!(matches!(
+        run(&out, "AZURE-KEYVAULT-007", id),
+        Outcome::Fail(_)
+    ));
+    let setting = |name: &str, target: Value, logs: Value| {
+        let mut attrs = json!({"name": name, "target_resource_id": target,
+            "log_analytics_workspace_id": unknown_ref("azurerm_log_analytics_workspace.w.id", "azurerm_log_analytics_workspace.w")});
+        if let (Some(m), Some(l)) = (attrs.as_object_mut(), logs.as_object()) {
+            m.extend(l.clone());
+        }
+        raw("azurerm_monitor_diagnostic_setting", name, attrs)
+    };
+    let to_kv = || unknown_ref("azurerm_key_vault.kv.id", "azurerm_key_vault.kv");
+    let audit = setting(
+        "audit",
+        to_kv(),
+        json!({"enabled_log": [{"category": "AuditEvent"}]}),
+    );
+    let out = adapt(&[kv.clone(), audit]);
+    assert!(matches!(
+        run(&out, "AZURE-KEYVAULT-007", id),
+        Outcome::Pass(_)
+    ));
+    let group = setting(
+        "all",
+        to_kv(),
+        json!({"enabled_log": [{"category_group": "allLogs"}]}),
+    );
+    assert!(matches!(
+        run(&adapt(&[kv.clone(), group]), "AZURE-KEYVAULT-007", id),
+        Outcome::Pass(_)
+    ));
+    let disabled = setting(
+        "old",
+        to_kv(),
+        json!({"log": [{"category": "AuditEvent", "enabled": false}]}),
+    );
+    assert!(matches!(
+        run(&adapt(&[kv.clone(), disabled]), "AZURE-KEYVAULT-007", id),
+        Outcome::Fail(_)
+    ));
+    let other = setting(
+        "sa",
+        json!("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acme-kv"),
+        json!({"enabled_log": [{"category": "AuditEvent"}]}),
+    );
+    assert!(matches!(
+        run(&adapt(&[kv.clone(), other]), "AZURE-KEYVAULT-007", id),
+        Outcome::Fail(_)
+    ));
+    let var = setting(
+        "v",
+        unknown("var.target"),
+        json!({"enabled_log": [{"category": "AuditEvent"}]}),
+    );
+    assert!(matches!(
+        run(&adapt(&[kv, var]), "AZURE-KEYVAULT-007", id),
+        Outcome::NotAssessed(_)
+    ));
+}
+
+#[test]
 fn bucket_iam_from_members_bindings_and_policy_documents() {
     let b = raw(
         "google_storage_bucket",

@@ -66,8 +66,9 @@ pub trait Resolver {
     fn resolve(&self, name: &str, ops: &[Decorated<TraversalOperator>], text: &str) -> Resolved;
     /// The source text of a span in the current file.
     fn src_text(&self, span: std::ops::Range<usize>) -> Option<&str>;
-    /// The module directory, for `file()` and `templatefile()`.
-    fn base_dir(&self) -> Option<&Path>;
+    /// Directories relative paths of `file()` and `templatefile()` are read from
+    /// (root module first, then the current module).
+    fn base_dirs(&self) -> Vec<&Path>;
     /// Shared nesting counter (expressions and followed references).
     fn depth(&self) -> &Cell<usize>;
 }
@@ -90,8 +91,8 @@ impl Resolver for NoRefs {
     fn src_text(&self, _span: std::ops::Range<usize>) -> Option<&str> {
         None
     }
-    fn base_dir(&self) -> Option<&Path> {
-        None
+    fn base_dirs(&self) -> Vec<&Path> {
+        Vec::new()
     }
     fn depth(&self) -> &Cell<usize> {
         &self.depth
@@ -254,7 +255,7 @@ impl<'r> Eval<'r> {
                     let refs: Vec<&Value> = vals.iter().collect();
                     return Ok(unknown_from(&self.text(e), &refs));
                 }
-                match funcs::call(name, &vals, self.r.base_dir())? {
+                match funcs::call(name, &vals, &self.r.base_dirs())? {
                     Some(v) if val::too_big(&v) => {
                         return Err(format!("{name}(): result too large"))
                     }

@@ -63,21 +63,51 @@ fn to_set(items: Vec<Value>) -> Vec<Value> {
     out
 }
 
-fn read_file(dir: Option<&Path>, p: &str) -> Result<String, String> {
-    let path = match dir {
-        Some(d) if Path::new(p).is_relative() => d.join(p),
-        _ => Path::new(p).to_path_buf(),
+/// Where a relative path points: Terraform resolves it from the working directory
+/// (the root module); a path that only exists relative to the module directory is
+/// accepted too.
+fn resolve(dirs: &[&Path], p: &str) -> Option<std::path::PathBuf> {
+    if Path::new(p).is_absolute() {
+        return None;
+    }
+    let cands: Vec<std::path::PathBuf> = dirs.iter().map(|d| d.join(p)).collect();
+    cands.iter().find(|c| c.exists()).or(cands.first()).cloned()
+}
+
+/// Reads a file for `file()`/`templatefile()`. Only files inside the root or the
+/// module directory are read (a scanned configuration must not pull arbitrary files
+/// of the scanning machine into reports); others give `None` (unknown).
+fn read_file(dirs: &[&Path], p: &str) -> Result<Option<String>, String> {
+    let Some(path) = resolve(dirs, p) else {
+        return Ok(None);
     };
+    let canon = std::fs::canonicalize(&path).map_err(|e| format!("file({p}): {e}"))?;
+    let inside = dirs.iter().any(|d| {
+        std::fs::canonicalize(if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        })
+        .is_ok_and(|base| canon.starts_with(base))
+    });
+    if !inside {
+        return Ok(None);
+    }
+    let path = canon;
     let meta = std::fs::metadata(&path).map_err(|e| format!("file({p}): {e}"))?;
     if meta.len() > MAX_FILE {
         return Err(format!("file({p}): larger than 16 MiB"));
     }
     let bytes = std::fs::read(&path).map_err(|e| format!("file({p}): {e}"))?;
-    String::from_utf8(bytes).map_err(|_| format!("file({p}): not UTF-8"))
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| format!("file({p}): not UTF-8"))
 }
 
-fn templatefile(dir: Option<&Path>, p: &str, vars: &Value) -> R {
-    let text = read_file(dir, p)?;
+fn templatefile(dirs: &[&Path], p: &str, vars: &Value) -> R {
+    let Some(text) = read_file(dirs, p)? else {
+        return Ok(None);
+    };
     let tpl = hcl_edit::parser::parse_template(&text)
         .map_err(|e| format!("templatefile({p}): {}", e.message()))?;
     let expr = hcl_edit::expr::Expression::HeredocTemplate(Box::new(
@@ -283,7 +313,7 @@ fn cidrsubnet(prefix: &str, newbits: f64, netnum: f64) -> Result<String, String>
     }
 }
 
-pub fn call(name: &str, a: &[Value], dir: Option<&Path>) -> R {
+pub fn call(name: &str, a: &[Value], dirs: &[&Path]) -> R {
     // Functions that need fully known arguments.
     let deep_known = !matches!(
         name,
@@ -716,19 +746,19 @@ pub fn call(name: &str, a: &[Value], dir: Option<&Path>) -> R {
                 .map_err(|e| format!("base64decode: {e}"))?;
             Value::String(String::from_utf8(b).map_err(|_| "base64decode: not UTF-8")?)
         }
-        "file" => Value::String(read_file(dir, &s(arg(a, 0)?)?)?),
-        "filebase64" => Value::String(
-            base64::engine::general_purpose::STANDARD.encode(read_file(dir, &s(arg(a, 0)?)?)?),
-        ),
-        "fileexists" => {
-            let p = s(arg(a, 0)?)?;
-            let path = match dir {
-                Some(d) if Path::new(&p).is_relative() => d.join(&p),
-                _ => Path::new(&p).to_path_buf(),
-            };
-            Value::Bool(path.is_file())
-        }
-        "templatefile" => return templatefile(dir, &s(arg(a, 0)?)?, arg(a, 1)?),
+        "file" => match read_file(dirs, &s(arg(a, 0)?)?)? {
+            Some(x) => Value::String(x),
+            None => return Ok(None),
+        },
+        "filebase64" => match read_file(dirs, &s(arg(a, 0)?)?)? {
+            Some(x) => Value::String(base64::engine::general_purpose::STANDARD.encode(x)),
+            None => return Ok(None),
+        },
+        "fileexists" => match resolve(dirs, &s(arg(a, 0)?)?) {
+            Some(p) => Value::Bool(p.is_file()),
+            None => return Ok(None),
+        },
+        "templatefile" => return templatefile(dirs, &s(arg(a, 0)?)?, arg(a, 1)?),
         "one" => match arg(a, 0)? {
             Value::Array(l) if l.is_empty() => Value::Null,
             Value::Array(l) if l.len() == 1 => l[0].clone(),
@@ -866,7 +896,7 @@ mod tests {
         let v = call(
             "cidrsubnets",
             &[json!("10.0.0.0/16"), json!(8), json!(8)],
-            None,
+            &[],
         )
         .unwrap()
         .unwrap();
@@ -878,16 +908,16 @@ mod tests {
         let v = call(
             "format",
             &[json!("%s-%03d %q %%"), json!("a"), json!(7), json!("x")],
-            None,
+            &[],
         )
         .unwrap()
         .unwrap();
         assert_eq!(v, json!("a-007 \"x\" %"));
-        let v = call("regex", &[json!("^(\\w+)-(\\d+)$"), json!("web-12")], None)
+        let v = call("regex", &[json!("^(\\w+)-(\\d+)$"), json!("web-12")], &[])
             .unwrap()
             .unwrap();
         assert_eq!(v, json!(["web", "12"]));
-        let v = call("replace", &[json!("a-b-c"), json!("/-/"), json!("_")], None)
+        let v = call("replace", &[json!("a-b-c"), json!("/-/"), json!("_")], &[])
             .unwrap()
             .unwrap();
         assert_eq!(v, json!("a_b_c"));
@@ -897,11 +927,11 @@ mod tests {
     fn unknown_inside_makes_string_functions_unknown() {
         let u = yagura_model::iac::unknown("var.x");
         assert_eq!(
-            call("join", &[json!(","), json!(["a", u.clone()])], None).unwrap(),
+            call("join", &[json!(","), json!(["a", u.clone()])], &[]).unwrap(),
             None
         );
         assert_eq!(
-            call("length", &[json!(["a", u])], None).unwrap(),
+            call("length", &[json!(["a", u])], &[]).unwrap(),
             Some(json!(2))
         );
     }

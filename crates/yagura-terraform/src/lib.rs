@@ -46,8 +46,12 @@
 //!   modules; `resource_changes[].change.after_unknown` paths become unknown markers;
 //!   the location is the plan file without lines.
 //!
+//! * **Variable types**: values are converted to the declared type where Terraform
+//!   would (`"5"` to a number, lists to sets) and missing `optional(type, default)`
+//!   object attributes are filled.
+//!
 //! Not supported: `*_override.tf` merging (override files load as ordinary files,
-//! duplicates are reported), variable type conversion and `optional()` defaults,
+//! duplicates are reported), type validation and `validation` blocks,
 //! `TF_VAR_` environment variables, remote module download, `provider::` functions,
 //! hashing/time functions (their results are unknown), `self` outside provisioners.
 
@@ -57,6 +61,7 @@ mod iam;
 mod json;
 mod module;
 mod plan;
+mod types;
 mod val;
 
 use module::{Engine, FileSrc, Inst, Loader, ModuleDef, VarInput};

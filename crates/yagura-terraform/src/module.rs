@@ -70,6 +70,7 @@ struct VarDecl {
     file: usize,
     default: Option<Expression>,
     is_string: bool,
+    ty: Option<Expression>,
 }
 
 struct ResDecl {
@@ -142,11 +143,13 @@ impl ModuleDef {
                                     Expression::String(s) => s.value() == "string",
                                     _ => false,
                                 });
+                        let ty = b.body.get_attribute("type").map(|a| a.value.clone());
                         d.vars.push(VarDecl {
                             name: name.to_string(),
                             file: fi,
                             default,
                             is_string,
+                            ty,
                         });
                     }
                     "locals" => {
@@ -421,8 +424,8 @@ impl Resolver for FileCtx<'_, '_, '_> {
         f.src.get(span)
     }
 
-    fn base_dir(&self) -> Option<&Path> {
-        Some(&self.inst.eng.root_dir)
+    fn base_dirs(&self) -> Vec<&Path> {
+        vec![&self.inst.eng.root_dir, &self.inst.def.dir]
     }
 
     fn depth(&self) -> &Cell<usize> {
@@ -512,6 +515,10 @@ impl<'e, 'l> Inst<'e, 'l> {
                     // No value anywhere: unknown, never guessed.
                     None => unknown(format!("var.{}", v.name)),
                 },
+            };
+            let value = match &v.ty {
+                Some(ty) => crate::types::convert(value, ty),
+                None => value,
             };
             vars.insert(v.name.clone(), value);
         }

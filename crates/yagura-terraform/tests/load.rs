@@ -460,3 +460,29 @@ fn values_doubling_through_locals_stop_at_the_size_cap() {
         out.issues
     );
 }
+
+#[test]
+fn file_functions_stay_inside_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(root.join("mod")).unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+    std::fs::write(root.join("mod/p.json"), "{\"a\": 1}").unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        "module \"m\" {\n  source = \"./mod\"\n}\nresource \"x\" \"y\" {\n  abs = file(\"/etc/hostname\")\n  up = file(\"../secret.txt\")\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("mod/main.tf"),
+        "resource \"x\" \"z\" {\n  a = jsondecode(file(\"${path.module}/p.json\")).a\n  b = jsondecode(file(\"p.json\")).a\n}\n",
+    )
+    .unwrap();
+    let out = load_module_dir(&root, &Options::default());
+    let y = res(&out, "x.y");
+    assert!(yagura_model::iac::is_unknown(attr(y, "abs")));
+    assert!(yagura_model::iac::is_unknown(attr(y, "up")));
+    let z = res(&out, "module.m.x.z");
+    assert_eq!(attr(z, "a"), 1);
+    assert_eq!(attr(z, "b"), 1);
+}

@@ -114,10 +114,12 @@ pub fn evaluate(
     };
     let mut evaluation = engine.run(&inventory);
     let mut extra = collected.findings;
-    let outcome = yagura_config::apply_suppressions(&mut extra, &config.suppressions, now.date_naive());
+    let outcome =
+        yagura_config::apply_suppressions(&mut extra, &config.suppressions, now.date_naive());
     evaluation.notices.extend(outcome.expired);
     evaluation.findings.extend(extra);
-    let inline = yagura_iac::suppress::apply(&mut evaluation.findings, &collected.inline_suppressions);
+    let inline =
+        yagura_iac::suppress::apply(&mut evaluation.findings, &collected.inline_suppressions);
     if inline > 0 {
         tracing::info!("{inline} finding(s) muted by suppressions in the code");
     }

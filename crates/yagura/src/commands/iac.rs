@@ -126,12 +126,16 @@ pub fn collect_iac(
 }
 
 fn scanner(args: &SecretsArgs) -> Result<yagura_secrets::Scanner> {
-    let cfg = match &args.secrets_config {
-        Some(p) => yagura_secrets::Config::from_gitleaks_toml(p)
-            .with_context(|| format!("--secrets-config {}", p.display()))?,
-        None => yagura_secrets::Config::builtin(),
-    };
-    Ok(yagura_secrets::Scanner::new(cfg)?)
+    match &args.secrets_config {
+        Some(p) => {
+            let what = || format!("--secrets-config {}", p.display());
+            let cfg = yagura_secrets::Config::from_gitleaks_toml(p).with_context(what)?;
+            yagura_secrets::Scanner::new(cfg).with_context(what)
+        }
+        None => Ok(yagura_secrets::Scanner::new(
+            yagura_secrets::Config::builtin(),
+        )?),
+    }
 }
 
 fn scan_secrets_text(text: &str, args: &SecretsArgs) -> Result<Collected> {
@@ -166,8 +170,11 @@ pub fn collect_secrets(paths: &[PathBuf], args: &SecretsArgs) -> Result<Collecte
         files += out.files_scanned;
         bytes += out.bytes_scanned;
         c.findings.extend(yagura_iac::secrets::to_findings(&out));
-        c.errors
-            .extend(out.errors.iter().map(|(path, why)| format!("{path}: {why}")));
+        c.errors.extend(
+            out.errors
+                .iter()
+                .map(|(path, why)| format!("{path}: {why}")),
+        );
     }
     let secs = started.elapsed().as_secs_f64().max(1e-6);
     eprintln!(

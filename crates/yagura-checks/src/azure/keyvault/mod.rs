@@ -1,6 +1,7 @@
 //! Azure Key Vault checks: vaults (`azure.keyvault.vault`), keys
 //! (`azure.keyvault.key`) and secrets (`azure.keyvault.secret`).
 
+mod audit_logging;
 mod key_expiration;
 mod key_rotation;
 mod network_restricted;
@@ -15,4 +16,5 @@ pub(crate) static CHECKS: &[&crate::Check] = &[
     &key_expiration::CHECK,
     &key_rotation::CHECK,
     &secret_expiration::CHECK,
+    &audit_logging::CHECK,
 ];

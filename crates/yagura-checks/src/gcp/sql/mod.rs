@@ -3,11 +3,16 @@
 mod authorized_networks;
 mod backups;
 mod mysql_local_infile;
+mod mysql_skip_show_database;
 mod no_public_ip;
 mod postgres_log_connections;
 mod postgres_log_disconnections;
+mod postgres_pgaudit;
 mod require_ssl;
+mod sqlserver_contained_db_auth;
 mod sqlserver_cross_db_chaining;
+mod sqlserver_external_scripts;
+mod sqlserver_remote_access;
 
 pub(crate) static CHECKS: &[&crate::Check] = &[
     &require_ssl::CHECK,
@@ -18,6 +23,11 @@ pub(crate) static CHECKS: &[&crate::Check] = &[
     &postgres_log_disconnections::CHECK,
     &mysql_local_infile::CHECK,
     &sqlserver_cross_db_chaining::CHECK,
+    &mysql_skip_show_database::CHECK,
+    &postgres_pgaudit::CHECK,
+    &sqlserver_external_scripts::CHECK,
+    &sqlserver_remote_access::CHECK,
+    &sqlserver_contained_db_auth::CHECK,
 ];
 
 use serde_json::Value;
