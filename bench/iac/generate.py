@@ -43,8 +43,10 @@ def s3(rng, t, name, tag):
     t.note("s3_versioning", not ver)
     t.note("s3_logging", not log)
     out = [f'resource "aws_s3_bucket" "{name}" {{\n  bucket = "corp-{tag}-{name}"\n  tags = {{\n    team = "data"\n    env  = "{tag}"\n  }}\n}}\n']
-    if pab:
-        out.append(f'resource "aws_s3_bucket_public_access_block" "{name}" {{\n  bucket                  = aws_s3_bucket.{name}.id\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}}\n')
+    # Failing buckets switch Block Public Access off explicitly: S3 turns it on
+    # for new buckets, so leaving the resource out is not a misconfiguration.
+    flag = "true" if pab else "false"
+    out.append(f'resource "aws_s3_bucket_public_access_block" "{name}" {{\n  bucket                  = aws_s3_bucket.{name}.id\n  block_public_acls       = {flag}\n  block_public_policy     = {flag}\n  ignore_public_acls      = {flag}\n  restrict_public_buckets = {flag}\n}}\n')
     if enc:
         out.append(f'resource "aws_s3_bucket_server_side_encryption_configuration" "{name}" {{\n  bucket = aws_s3_bucket.{name}.id\n  rule {{\n    apply_server_side_encryption_by_default {{\n      sse_algorithm     = "aws:kms"\n      kms_master_key_id = "arn:aws:kms:us-east-1:111122223333:key/0b1c2d3e-0000-4000-8000-000000000001"\n    }}\n  }}\n}}\n')
     if ver:

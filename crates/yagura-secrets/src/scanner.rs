@@ -20,6 +20,8 @@ use crate::{CommitInfo, ScanOutput, SecretFinding, SecretsError};
 const LINE_REACH: usize = 4096;
 /// How far a multi-line window (PEM blocks) reaches past the keyword.
 const MULTILINE_REACH: usize = 64 * 1024;
+/// Windows of one rule closer than this are searched with a single regex call.
+const MERGE_GAP: usize = 512;
 const INLINE_ALLOW: [&[u8]; 2] = [b"gitleaks:allow", b"yagura:ignore-secret"];
 
 struct CompiledRule {
@@ -534,8 +536,10 @@ impl Scanner {
             while i < windows.len() {
                 let (rule, mut s, mut e) = windows[i];
                 i += 1;
-                // Merge overlapping or touching windows of the same rule.
-                while i < windows.len() && windows[i].0 == rule && windows[i].1 <= e + 1 {
+                // Merge windows of the same rule that overlap or are close: in
+                // keyword-dense code one regex call over a few lines is much
+                // cheaper than one call per line.
+                while i < windows.len() && windows[i].0 == rule && windows[i].1 <= e + MERGE_GAP {
                     e = e.max(windows[i].2);
                     i += 1;
                 }
@@ -921,4 +925,21 @@ fn finish(out: Mutex<ScanOutput>) -> ScanOutput {
     o.errors.sort();
     o.skipped.sort();
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::translate_go;
+
+    #[test]
+    fn go_literal_braces_and_quotes_translate() {
+        assert_eq!(translate_go("a{2,3}b"), "a{2,3}b");
+        assert_eq!(translate_go("x{{[^}]+}}"), "x\\{\\{[^}]+\\}\\}");
+        assert_eq!(translate_go("[]a]{1}"), "[\\]a]{1}");
+        assert_eq!(translate_go("\\Qa.b\\E"), "a\\.b");
+        assert_eq!(translate_go("\\{x\\}"), "\\{x\\}");
+        for p in ["x{{[^}]+}}", "[]a]{1}", "\\Qa.b\\E", "a{,3}", "{x}"] {
+            assert!(regex::Regex::new(&translate_go(p)).is_ok(), "{p}");
+        }
+    }
 }

@@ -323,7 +323,10 @@ pub(crate) fn adapt(ix: &Index, out: &mut Vec<Resource>) {
         let pab = match ix.one(&["aws_s3_bucket_public_access_block"], "bucket", i, &names) {
             One::Found(c) => pab_flags(&c.attributes),
             One::Unknown(m) => m,
-            One::None => Value::Null,
+            // Since April 2023 S3 turns all four settings on for every new bucket,
+            // as the live collector then reads them (and as for encryption and
+            // ownership below): code that wants a public bucket must say so.
+            One::None => crate::s3::new_bucket_public_access_block(),
         };
         res.set("public_access_block", pab);
         res.set("policy", policy(ix, i, &names, r));
@@ -336,4 +339,14 @@ pub(crate) fn adapt(ix: &Index, out: &mut Vec<Resource>) {
         res.set("object_lock", object_lock(ix, i, &names, r));
         out.push(res);
     }
+}
+
+/// The Block Public Access settings S3 gives a new bucket.
+pub(crate) fn new_bucket_public_access_block() -> Value {
+    serde_json::json!({
+        "block_public_acls": true,
+        "ignore_public_acls": true,
+        "block_public_policy": true,
+        "restrict_public_buckets": true,
+    })
 }

@@ -17,9 +17,15 @@ fn base(kind: &str, raw: &RawResource, attrs: Map<String, Value>) -> Resource {
     );
     r.source = SourceKind::Terraform;
     r.location = Some(raw.location.clone());
-    r.region = ["region", "zone", "location"]
-        .iter()
-        .find_map(|k| a.lit(k))
+    // A zone (`europe-west1-b`) gives its region, as the live API groups them.
+    let from_zone = a
+        .lit("zone")
+        .and_then(|z| z.rsplit_once('-'))
+        .map(|(region, _)| region);
+    r.region = a
+        .lit("region")
+        .or(from_zone)
+        .or(a.lit("location"))
         .map(str::to_string)
         .or(raw.region.clone());
     r.account = a.lit("project").map(str::to_string).or(raw.account.clone());

@@ -368,7 +368,7 @@ fn key_vault_resources() {
 fn key_vault_diagnostic_settings() {
     let kv = raw("azurerm_key_vault", "kv", json!({"name": "acme-kv"}));
     let id = "azurerm_key_vault.kv";
-    let out = adapt(&[kv.clone()]);
+    let out = adapt(std::slice::from_ref(&kv));
     assert!(matches!(
         run(&out, "AZURE-KEYVAULT-007", id),
         Outcome::Fail(_)
@@ -551,6 +551,7 @@ fn instance_service_account_metadata_and_interfaces() {
     );
     let out = adapt(&[vm]);
     let id = "google_compute_instance.vm";
+    assert_eq!(get(&out, id).region.as_deref(), Some("europe-west1"));
     for (code, fail) in [
         ("GCP-COMPUTE-005", true),
         ("GCP-COMPUTE-006", true),

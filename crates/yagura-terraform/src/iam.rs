@@ -90,7 +90,8 @@ fn statement(s: &Map<String, Value>) -> Value {
     }
     let conds = blocks(s.get("condition"));
     if !conds.is_empty() {
-        let mut cm: Map<String, Value> = Map::new();
+        // Values of the same test and variable are merged, like the provider does.
+        let mut grouped: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
         for c in conds {
             let test = c
                 .get("test")
@@ -103,15 +104,26 @@ fn statement(s: &Map<String, Value>) -> Value {
                 .unwrap_or("")
                 .to_string();
             let vals = strs(c.get("values"));
-            let entry = cm.entry(test).or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(tm) = entry {
-                let v = if vals.len() == 1 {
-                    Value::String(vals[0].clone())
-                } else {
-                    Value::Array(vals.into_iter().map(Value::String).collect())
-                };
-                tm.insert(var, v);
+            let pos = match grouped.iter().position(|(t, _)| *t == test) {
+                Some(p) => p,
+                None => {
+                    grouped.push((test, Vec::new()));
+                    grouped.len() - 1
+                }
+            };
+            let vars = &mut grouped[pos].1;
+            match vars.iter_mut().find(|(v, _)| *v == var) {
+                Some((_, existing)) => existing.extend(vals),
+                None => vars.push((var, vals)),
             }
+        }
+        let mut cm: Map<String, Value> = Map::new();
+        for (test, vars) in grouped {
+            let tm: Map<String, Value> = vars
+                .into_iter()
+                .map(|(v, vals)| (v, string_or_list(vals)))
+                .collect();
+            cm.insert(test, Value::Object(tm));
         }
         m.insert("Condition".into(), Value::Object(cm));
     }

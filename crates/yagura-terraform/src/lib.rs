@@ -50,8 +50,8 @@
 //!   would (`"5"` to a number, lists to sets) and missing `optional(type, default)`
 //!   object attributes are filled.
 //!
-//! Not supported: `*_override.tf` merging (override files load as ordinary files,
-//! duplicates are reported), type validation and `validation` blocks,
+//! Not supported: `override.tf`/`*_override.tf` merging (such files are skipped with
+//! an issue), type validation and `validation` blocks,
 //! `TF_VAR_` environment variables, remote module download, `provider::` functions,
 //! hashing/time functions (their results are unknown), `self` outside provisioners.
 
@@ -266,10 +266,35 @@ struct DirLoader {
     files: RefCell<Vec<PathBuf>>,
 }
 
+/// `override.tf` and `*_override.tf` (and `.tf.json`) merge into other files' blocks.
+fn is_override(p: &Path) -> bool {
+    let n = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let stem = n
+        .strip_suffix(".tf.json")
+        .or_else(|| n.strip_suffix(".tf"))
+        .unwrap_or(&n);
+    stem == "override" || stem.ends_with("_override")
+}
+
 impl DirLoader {
     fn build(&self, dir: &Path, paths: &[PathBuf]) -> Rc<ModuleDef> {
         let mut parsed = Vec::with_capacity(paths.len());
         let mut issues = Vec::new();
+        // Merging override files is not implemented; loading them as ordinary files
+        // would report every block as a duplicate, so they are skipped, visibly.
+        let (overrides, paths): (Vec<PathBuf>, Vec<PathBuf>) =
+            paths.iter().cloned().partition(|p| is_override(p));
+        for p in overrides {
+            issues.push(issue(
+                &p,
+                None,
+                "override files are not merged (not supported); this file is ignored",
+            ));
+        }
+        let paths = &paths[..];
         for (p, r) in paths.iter().zip(parse_all(paths)) {
             self.files.borrow_mut().push(p.clone());
             match r {

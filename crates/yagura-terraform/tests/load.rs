@@ -300,6 +300,10 @@ fn malformed_files_are_reported_and_others_still_load() {
     assert_eq!(bad.line, Some(3));
     assert!(bad.message.contains("syntax error"), "{bad}");
     assert!(out.issues.iter().any(|i| i.file.ends_with("binary.tf")));
+    assert!(out
+        .issues
+        .iter()
+        .any(|i| i.file.ends_with("good_override.tf") && i.message.contains("not merged")));
     let latin = out
         .issues
         .iter()

@@ -111,7 +111,13 @@ fn s3_bucket(b: &RawResource, all: &[RawResource]) -> Resource {
         r.id = format!("arn:aws:s3:::{n}");
     }
     let pab = match p.get("PublicAccessBlockConfiguration") {
-        None | Some(Value::Null) => Value::Null,
+        // Since April 2023 S3 turns all four settings on for every new bucket.
+        None | Some(Value::Null) => json!({
+            "block_public_acls": true,
+            "ignore_public_acls": true,
+            "block_public_policy": true,
+            "restrict_public_buckets": true,
+        }),
         Some(x) if is_unknown(x) => x.clone(),
         Some(c) => json!({
             "block_public_acls": bool_or(c.get("BlockPublicAcls"), false),
