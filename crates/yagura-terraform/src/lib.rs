@@ -76,7 +76,7 @@ pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 /// Bracket nesting beyond this is refused before parsing (the parser recurses).
 const MAX_NESTING: usize = 256;
 /// Stack for parsing and evaluation threads; deep (but capped) recursion stays safe.
-const STACK_SIZE: usize = 256 * 1024 * 1024;
+const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Default, Clone)]
 pub struct Options {
@@ -120,14 +120,20 @@ pub fn is_plan_json(text: &str) -> bool {
 }
 
 fn with_big_stack(f: impl FnOnce() -> Output + Send) -> Output {
+    // The closure comes back when the thread cannot be created, to run here instead.
+    let f = std::sync::Mutex::new(Some(f));
     let r = std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(STACK_SIZE)
-            .spawn_scoped(s, f)
+            .spawn_scoped(s, || f.lock().ok().and_then(|mut g| g.take()).map(|f| f()))
             .map(|h| h.join())
     });
     match r {
-        Ok(Ok(out)) => out,
+        Ok(Ok(Some(out))) => out,
+        Err(_) => match f.into_inner().ok().flatten() {
+            Some(f) => f(),
+            None => Output::default(),
+        },
         _ => Output {
             issues: vec![ParseIssue {
                 file: String::new(),
