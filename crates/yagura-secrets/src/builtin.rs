@@ -28,7 +28,7 @@ macro_rules! kv {
         concat!(
             r#"(?i)(?:"#,
             $p,
-            r#")[a-z0-9_.\-]{0,40}["'`]?\s*(?::=|=>|=|:)\s*["'`]?("#,
+            r#")[a-z0-9_.\-]*["'`]?\s*(?::=|=>|=|:)\s*["'`]?("#,
             $v,
             ")",
             e!()
@@ -1735,7 +1735,9 @@ pub(crate) static BUILTIN: &[Detector] = &[
     Detector {
         id: "notion-integration-token",
         title: "Notion integration token",
-        keywords: &["ntn_", "secret_"],
+        // The legacy `secret_` form only counts on lines that mention Notion:
+        // "secret_" alone is everywhere in code.
+        keywords: &["ntn_", "notion"],
         regex: concat!(s!(), "(ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})", e!()),
         entropy: Some(3.5),
         description: "Notion internal integration secret.",
@@ -1859,7 +1861,7 @@ pub(crate) static BUILTIN: &[Detector] = &[
         ],
         regex: concat!(
             r#"(?i)(?:password|passwd|pwd|secret|token|api[_\-]?key|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credentials?)"#,
-            r#"[a-z0-9_.\-]{0,30}["'`]?\s*(?::=|=>|=|:|\|\|=)\s*(?:["'`]([^"'`\s\\]{8,128})["'`]|([A-Za-z0-9_+/=!@#%^*~.\-]{8,128})(?:\s|[;,]|$))"#
+            r#"[a-z0-9_.\-]*["'`]?\s*(?::=|=>|=|:|\|\|=)\s*(?:["'`]([^"'`\s\\]{8,})["'`]|([A-Za-z0-9_+/=!@#%^*~.\-]{8,})(?:\s|[;,]|$))"#
         ),
         secret_group: 1,
         entropy: Some(3.5),

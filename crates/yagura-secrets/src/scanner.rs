@@ -400,6 +400,22 @@ impl Scanner {
                 }
             }
         }
+        // The prefilter reports non-overlapping matches (much faster than
+        // overlapping ones). A keyword occurrence it skips always overlaps a
+        // reported one on the same line, so each keyword also triggers the rules
+        // of every keyword that can overlap it.
+        let direct = keyword_rules.clone();
+        for (i, a) in patterns.iter().enumerate() {
+            for (j, b) in patterns.iter().enumerate() {
+                if i != j && can_overlap(a.as_bytes(), b.as_bytes()) {
+                    for &r in &direct[j] {
+                        if !keyword_rules[i].contains(&r) {
+                            keyword_rules[i].push(r);
+                        }
+                    }
+                }
+            }
+        }
         let prefilter = if patterns.is_empty() {
             None
         } else {
@@ -491,11 +507,15 @@ impl Scanner {
         };
         let is_disabled = |i: usize| disabled.get(i).copied().unwrap_or(false);
 
-        // 1. Keyword prefilter -> (rule, window) list.
+        // 1. Keyword prefilter -> per-rule windows, merged as hits stream in
+        // (hits arrive in text order, so a rule's next window starts at or after
+        // its open one).
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
         if let Some(ac) = &self.prefilter {
-            let mut last: Option<(usize, usize, usize)> = None; // (hit line start, end, ml end)
-            for m in ac.find_overlapping_iter(data) {
+            let mut open: Vec<(usize, usize)> = Vec::new();
+            let mut touched: Vec<u32> = Vec::new();
+            let mut last: Option<(usize, usize, usize)> = None; // line start, end, multiline end
+            for m in ac.find_iter(data) {
                 let (ls, le, me) = match last {
                     Some((ls, le, me)) if m.start() >= ls && m.end() <= le => (ls, le, me),
                     _ => {
@@ -510,6 +530,9 @@ impl Scanner {
                         (ls, le, me)
                     }
                 };
+                if open.is_empty() {
+                    open = vec![(usize::MAX, 0); self.rules.len()];
+                }
                 for &r in &self.keyword_rules[m.pattern().as_usize()] {
                     if is_disabled(r as usize) {
                         continue;
@@ -519,8 +542,23 @@ impl Scanner {
                     } else {
                         le
                     };
-                    windows.push((r, ls, end));
+                    let w = &mut open[r as usize];
+                    if w.0 == usize::MAX {
+                        touched.push(r);
+                        *w = (ls, end);
+                    } else if ls <= w.1 + MERGE_GAP {
+                        // Close enough: one regex call over both is cheaper.
+                        w.0 = w.0.min(ls);
+                        w.1 = w.1.max(end);
+                    } else {
+                        windows.push((r, w.0, w.1));
+                        *w = (ls, end);
+                    }
                 }
+            }
+            for r in touched {
+                let (s, e) = open[r as usize];
+                windows.push((r, s, e));
             }
         }
         for &r in &self.unkeyed {
@@ -530,22 +568,8 @@ impl Scanner {
         }
 
         let mut hits: Vec<Hit> = Vec::new();
-        if !windows.is_empty() {
-            windows.sort_unstable();
-            let mut i = 0;
-            while i < windows.len() {
-                let (rule, mut s, mut e) = windows[i];
-                i += 1;
-                // Merge windows of the same rule that overlap or are close: in
-                // keyword-dense code one regex call over a few lines is much
-                // cheaper than one call per line.
-                while i < windows.len() && windows[i].0 == rule && windows[i].1 <= e + MERGE_GAP {
-                    e = e.max(windows[i].2);
-                    i += 1;
-                }
-                s = s.min(e);
-                self.run_rule(rule as usize, data, s, e, &mut hits);
-            }
+        for &(rule, ws, we) in &windows {
+            self.run_rule(rule as usize, data, ws.min(we), we, &mut hits);
         }
         for &r in &self.path_only {
             let rule = &self.rules[r as usize];
@@ -716,7 +740,9 @@ impl Scanner {
                     continue;
                 }
             }
-            if rule.rule.generic && looks_like_code_reference(secret) {
+            // Generic values longer than this are blobs (certificates, data), not
+            // credentials; the length cap lives here to keep the regex DFA small.
+            if rule.rule.generic && (secret.len() > 128 || looks_like_code_reference(secret)) {
                 continue;
             }
             hits.push(Hit {
@@ -814,6 +840,18 @@ impl Scanner {
             o.findings.extend(findings);
         }
     }
+}
+
+/// Whether occurrences of two (lower-cased) keywords can overlap in a text:
+/// one contains the other, or a suffix of one is a prefix of the other.
+fn can_overlap(a: &[u8], b: &[u8]) -> bool {
+    let contains = |h: &[u8], n: &[u8]| n.is_empty() || h.windows(n.len()).any(|w| w == n);
+    if contains(a, b) || contains(b, a) {
+        return true;
+    }
+    let suffix_prefix =
+        |x: &[u8], y: &[u8]| (1..x.len().min(y.len())).any(|k| x[x.len() - k..] == y[..k]);
+    suffix_prefix(a, b) || suffix_prefix(b, a)
 }
 
 /// Copies the fields of a candidate so allowlists can override `path_hits`.
@@ -940,6 +978,43 @@ mod tests {
         assert_eq!(translate_go("\\{x\\}"), "\\{x\\}");
         for p in ["x{{[^}]+}}", "[]a]{1}", "\\Qa.b\\E", "a{,3}", "{x}"] {
             assert!(regex::Regex::new(&translate_go(p)).is_ok(), "{p}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod stats {
+    /// Prefilter statistics on a tree (manual: `YSC_STATS=DIR cargo test stats -- --nocapture`).
+    #[test]
+    fn prefilter_stats() {
+        let Ok(dir) = std::env::var("YSC_STATS") else {
+            return;
+        };
+        let sc = super::Scanner::new(crate::Config::builtin()).unwrap();
+        let ac = sc.prefilter.as_ref().unwrap();
+        let mut per_kw = vec![0u64; sc.keyword_rules.len()];
+        let mut bytes = 0;
+        for e in ignore::WalkBuilder::new(dir).build().flatten() {
+            if e.file_type().is_some_and(|t| t.is_file()) {
+                let d = std::fs::read(e.path()).unwrap();
+                bytes += d.len();
+                for m in ac.find_overlapping_iter(&d) {
+                    per_kw[m.pattern().as_usize()] += 1;
+                }
+            }
+        }
+        let pats: Vec<(u64, usize)> = {
+            let mut v: Vec<_> = per_kw.iter().copied().zip(0..).collect();
+            v.sort_unstable_by(|a, b| b.cmp(a));
+            v
+        };
+        println!("bytes {bytes}, kind {:?}", ac.kind());
+        for (n, i) in pats.iter().take(15) {
+            let rules: Vec<&str> = sc.keyword_rules[*i]
+                .iter()
+                .map(|&r| sc.rules[r as usize].rule.id.as_str())
+                .collect();
+            println!("{n:9} pattern#{i} rules {rules:?}");
         }
     }
 }

@@ -89,6 +89,15 @@ pub fn looks_like_code_reference(v: &[u8]) -> bool {
     if ident_like {
         return true;
     }
+    // Several punctuation-separated runs that are each a plain word, a number or
+    // a word with a version suffix ("api_key_id-790", "MSV1_0_TYPE"): a slug.
+    let runs: Vec<&[u8]> = v
+        .split(|b| !b.is_ascii_alphanumeric())
+        .filter(|r| !r.is_empty())
+        .collect();
+    if runs.len() >= 2 && runs.iter().all(|r| simple_run(r)) {
+        return true;
+    }
     // Split into word-like segments at case changes, letter/digit changes and
     // punctuation. Identifiers ("SHA256_DIGEST_LENGTH", "EcPrivateKeyDer",
     // "api_key_id-4391") have long segments; random material averages under 2.
@@ -123,6 +132,19 @@ pub fn looks_like_code_reference(v: &[u8]) -> bool {
             .count()
     };
     distinct <= 3
+}
+
+/// A word (lower, UPPER or Capitalised) optionally followed by digits, or digits.
+fn simple_run(r: &[u8]) -> bool {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let (word, digits) = r.split_at(letters);
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    word.is_empty()
+        || word.iter().all(u8::is_ascii_lowercase)
+        || word.iter().all(u8::is_ascii_uppercase)
+        || (word[0].is_ascii_uppercase() && word[1..].iter().all(u8::is_ascii_lowercase))
 }
 
 #[cfg(test)]
@@ -162,6 +184,8 @@ mod tests {
         assert!(looks_like_code_reference(b"$DB_PASSWORD"));
         assert!(looks_like_code_reference(b"get_secret_value"));
         assert!(looks_like_code_reference(b"api_key_id-4391"));
+        assert!(looks_like_code_reference(b"api_key_id-790"));
+        assert!(!looks_like_code_reference(b"aB3_x9Kd-Qz7pLm"));
         assert!(looks_like_code_reference(b"Handler.Prod.MAIN"));
         assert!(!looks_like_code_reference(b"Zq3!vP9#rT2wLm8x"));
         assert!(looks_like_code_reference(b"SHA256_DIGEST_LENGTH"));

@@ -192,3 +192,26 @@ fn go_quoting_is_translated() {
     assert_eq!(sc.scan_bytes("f", b"x a.b+c123456\n").len(), 1);
     assert!(sc.scan_bytes("f", b"x aXbbc123456\n").is_empty());
 }
+
+#[test]
+fn overlapping_keywords_each_trigger_their_rule() {
+    // "abcdef" ends first and hides "cdefgh" from a non-overlapping keyword search;
+    // the rule behind "cdefgh" must still run.
+    let t = r#"
+[[rules]]
+id = "first"
+regex = '''abcdef=([0-9]{6})'''
+keywords = ["abcdef"]
+
+[[rules]]
+id = "second"
+regex = '''cdefgh:([0-9]{6})'''
+keywords = ["CDEFGH"]
+"#;
+    let sc = Scanner::new(Config::from_gitleaks_str(t, None).unwrap()).unwrap();
+    let f = sc.scan_bytes("f", b"x = xabcdefgh:493817\n");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].detector_id, "second");
+    let f = sc.scan_bytes("f", b"x = abcdef=493817\n");
+    assert_eq!(f[0].detector_id, "first");
+}

@@ -128,14 +128,18 @@ fn a_bucket_without_companions_takes_the_defaults() {
     let b = &out[0];
     assert_eq!(b.id, "terraform:aws_s3_bucket.b");
     assert_eq!(b.name, "aws_s3_bucket.b");
-    assert_eq!(b.attributes["public_access_block"], Value::Null);
+    // S3 gives new buckets all four Block Public Access settings.
+    assert_eq!(
+        b.attributes["public_access_block"],
+        json!({"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": true, "restrict_public_buckets": true})
+    );
     assert_eq!(
         b.attributes["versioning"],
         json!({"status": null, "mfa_delete": false})
     );
     assert_eq!(b.attributes["lifecycle_rules"], json!(0));
     assert_eq!(b.attributes["encryption"]["algorithm"], json!("AES256"));
-    assert!(matches!(only("AWS-S3-001", &out), Outcome::Fail(_)));
+    assert!(matches!(only("AWS-S3-001", &out), Outcome::Pass(_)));
     assert!(matches!(only("AWS-S3-003", &out), Outcome::Pass(_)));
 }
 
@@ -170,16 +174,17 @@ fn a_companion_with_an_unknown_target_makes_the_setting_unknown() {
         ),
     ]);
     assert!(matches!(only("AWS-S3-001", &out), Outcome::NotAssessed(_)));
-    // A literal naming another bucket is simply someone else's.
+    // A literal naming another bucket is simply someone else's: this bucket
+    // keeps the new-bucket defaults.
     let out = adapt(&[
         raw("aws_s3_bucket", "b", json!({"bucket": "data"})),
         raw(
             "aws_s3_bucket_public_access_block",
             "p",
-            json!({"bucket": "other"}),
+            json!({"bucket": "other", "block_public_acls": false}),
         ),
     ]);
-    assert!(matches!(only("AWS-S3-001", &out), Outcome::Fail(_)));
+    assert!(matches!(only("AWS-S3-001", &out), Outcome::Pass(_)));
 }
 
 #[test]

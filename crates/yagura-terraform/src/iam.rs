@@ -60,6 +60,9 @@ fn principals(list: Vec<&Map<String, Value>>) -> Option<Value> {
     Some(Value::Object(m))
 }
 
+/// A condition variable and its values.
+type VarValues = (String, Vec<String>);
+
 fn statement(s: &Map<String, Value>) -> Value {
     let mut m = Map::new();
     if let Some(sid) = s
@@ -91,7 +94,7 @@ fn statement(s: &Map<String, Value>) -> Value {
     let conds = blocks(s.get("condition"));
     if !conds.is_empty() {
         // Values of the same test and variable are merged, like the provider does.
-        let mut grouped: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+        let mut grouped: Vec<(String, Vec<VarValues>)> = Vec::new();
         for c in conds {
             let test = c
                 .get("test")

@@ -42,18 +42,44 @@
 //!   `account`) of an `aws` provider block is copied onto the resources that use it
 //!   (`provider = aws.alias` honoured; child modules inherit the default configuration
 //!   or get the `providers` map).
-//! * **Plan JSON** ([`load_plan_json`]): `planned_values` of the root and child
-//!   modules; `resource_changes[].change.after_unknown` paths become unknown markers;
-//!   the location is the plan file without lines.
-//!
 //! * **Variable types**: values are converted to the declared type where Terraform
 //!   would (`"5"` to a number, lists to sets) and missing `optional(type, default)`
 //!   object attributes are filled.
+//! * **Files**: `path.module` is relative to the root module directory (Terraform's
+//!   working directory); `file()`/`templatefile()` resolve relative paths from the
+//!   root, then from the module directory, and only read files inside those
+//!   directories (anything else is unknown: a scanned configuration must not pull
+//!   files of the scanning machine into a report).
+//! * **JSON syntax** (`*.tf.json`): strings are templates; an object (or list of
+//!   objects) inside a resource is a nested block unless its key is a usual map
+//!   argument (`tags`, `labels`, ...). Resource lines are found textually.
+//! * **Plan JSON** ([`load_plan_json`]): `planned_values` of the root and child
+//!   modules; `resource_changes[].change.after_unknown` paths become unknown markers
+//!   (`unknown("<address>.<path>")`); a literal `region` of the `aws` provider in
+//!   `configuration.provider_config` is copied; the location is the plan file
+//!   without lines.
+//! * **Output**: resources sorted by file and line; `files` lists every file read
+//!   (configuration, tfvars, `modules.json`, module files), so a caller can avoid
+//!   scanning module directories twice.
+//! * **Limits** (each reported as an issue, never a panic or a hang): files over
+//!   16 MiB, bracket nesting over 256 (the parser itself stops at 64), evaluation
+//!   nesting over 400 (expressions plus followed references), values over about
+//!   8 MiB, 10,000 instances per `count`/`for_each`, 200,000 instances per load,
+//!   modules nested deeper than 32.
 //!
-//! Not supported: `override.tf`/`*_override.tf` merging (such files are skipped with
-//! an issue), type validation and `validation` blocks,
-//! `TF_VAR_` environment variables, remote module download, `provider::` functions,
-//! hashing/time functions (their results are unknown), `self` outside provisioners.
+//! * **Override files** (`override.tf`, `*_override.tf`): merged after the other
+//!   files; their arguments replace the original's, their nested blocks replace all
+//!   blocks of that type; locals, variable defaults/types and outputs are replaced.
+//!
+//! Not supported: type validation, `validation`/`precondition` blocks; `TF_VAR_`
+//! environment variables; downloading remote modules (run `terraform init`);
+//! `provider::` functions and the hashing, time, uuid and `formatdate`
+//! functions (their results are unknown); `self` (provisioners are skipped);
+//! attributes of data sources other than `aws_iam_policy_document.json` (unknown with
+//! `$ref`); provider region/account for providers other than `aws`; a module input
+//! that depends on one of the same module's outputs (reported as a cycle, Terraform
+//! accepts it); `import`, `moved`, `removed` and `check` blocks (ignored). A
+//! `for_each` over a list, which Terraform rejects, is taken as a set.
 
 mod eval;
 mod funcs;
@@ -272,35 +298,10 @@ struct DirLoader {
     files: RefCell<Vec<PathBuf>>,
 }
 
-/// `override.tf` and `*_override.tf` (and `.tf.json`) merge into other files' blocks.
-fn is_override(p: &Path) -> bool {
-    let n = p
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let stem = n
-        .strip_suffix(".tf.json")
-        .or_else(|| n.strip_suffix(".tf"))
-        .unwrap_or(&n);
-    stem == "override" || stem.ends_with("_override")
-}
-
 impl DirLoader {
     fn build(&self, dir: &Path, paths: &[PathBuf]) -> Rc<ModuleDef> {
         let mut parsed = Vec::with_capacity(paths.len());
         let mut issues = Vec::new();
-        // Merging override files is not implemented; loading them as ordinary files
-        // would report every block as a duplicate, so they are skipped, visibly.
-        let (overrides, paths): (Vec<PathBuf>, Vec<PathBuf>) =
-            paths.iter().cloned().partition(|p| is_override(p));
-        for p in overrides {
-            issues.push(issue(
-                &p,
-                None,
-                "override files are not merged (not supported); this file is ignored",
-            ));
-        }
-        let paths = &paths[..];
         for (p, r) in paths.iter().zip(parse_all(paths)) {
             self.files.borrow_mut().push(p.clone());
             match r {

@@ -79,12 +79,52 @@ struct ResDecl {
     name: String,
     file: usize,
     block: Block,
+    /// Blocks of override files, in load order (they win over the block).
+    overrides: Vec<(usize, Block)>,
 }
 
 struct CallDecl {
     name: String,
     file: usize,
     block: Block,
+    overrides: Vec<(usize, Block)>,
+}
+
+/// An argument of a block, the last override file's first; with the file it is in.
+fn attr_of<'a>(
+    file: usize,
+    block: &'a Block,
+    overrides: &'a [(usize, Block)],
+    key: &str,
+) -> Option<(usize, &'a Expression)> {
+    overrides
+        .iter()
+        .rev()
+        .find_map(|(f, b)| b.body.get_attribute(key).map(|a| (*f, &a.value)))
+        .or_else(|| block.body.get_attribute(key).map(|a| (file, &a.value)))
+}
+
+impl ResDecl {
+    fn attr(&self, key: &str) -> Option<(usize, &Expression)> {
+        attr_of(self.file, &self.block, &self.overrides, key)
+    }
+}
+
+impl CallDecl {
+    fn attr(&self, key: &str) -> Option<(usize, &Expression)> {
+        attr_of(self.file, &self.block, &self.overrides, key)
+    }
+}
+
+/// `override.tf` and `*_override.tf` (and `.tf.json`): their blocks merge into the
+/// blocks of the same name in the other files.
+pub fn is_override_file(display: &str) -> bool {
+    let n = display.rsplit(['/', '\\']).next().unwrap_or(display);
+    let stem = n
+        .strip_suffix(".tf.json")
+        .or_else(|| n.strip_suffix(".tf"))
+        .unwrap_or(n);
+    stem == "override" || stem.ends_with("_override")
 }
 
 /// A module's declarations, from all of its files.
@@ -122,7 +162,14 @@ impl ModuleDef {
             output_index: HashMap::new(),
             providers: Vec::new(),
         };
+        // Override files are merged after all other files, like Terraform does.
+        let (mut parsed, overrides): (Vec<_>, Vec<_>) = parsed
+            .into_iter()
+            .partition(|(f, _)| !is_override_file(&f.display));
+        let n_plain = parsed.len();
+        parsed.extend(overrides);
         for (fi, (file, body)) in parsed.into_iter().enumerate() {
+            let ovr = fi >= n_plain;
             for st in body.into_iter() {
                 let Structure::Block(b) = st else { continue };
                 let line = file.lines(b.span()).0;
@@ -132,6 +179,21 @@ impl ModuleDef {
                     message: msg,
                 };
                 match b.ident.value().as_str() {
+                    "variable" if ovr => {
+                        let Some(name) = label(&b, 0) else { continue };
+                        let Some(v) = d.vars.iter_mut().find(|v| v.name == name) else {
+                            issues
+                                .push(issue(format!("override of undeclared variable \"{name}\"")));
+                            continue;
+                        };
+                        if let Some(a) = b.body.get_attribute("default") {
+                            v.default = Some(a.value.clone());
+                        }
+                        if let Some(a) = b.body.get_attribute("type") {
+                            v.is_string = matches!(&a.value, Expression::Variable(x) if x.value().as_str() == "string");
+                            v.ty = Some(a.value.clone());
+                        }
+                    }
                     "variable" => {
                         let Some(name) = label(&b, 0) else { continue };
                         let default = b.body.get_attribute("default").map(|a| a.value.clone());
@@ -155,7 +217,7 @@ impl ModuleDef {
                     "locals" => {
                         for a in b.body.attributes() {
                             let k = a.key.value().to_string();
-                            if d.locals.contains_key(&k) {
+                            if !ovr && d.locals.contains_key(&k) {
                                 issues.push(issue(format!("duplicate local value \"{k}\"")));
                             }
                             d.locals.insert(k, (fi, a.value.clone()));
@@ -167,6 +229,15 @@ impl ModuleDef {
                             continue;
                         };
                         let key = (kind == "data", ty.to_string(), name.to_string());
+                        if ovr {
+                            match d.res_index.get(&key) {
+                                Some(&i) => d.res[i].overrides.push((fi, b)),
+                                None => issues.push(issue(format!(
+                                    "override of undeclared {kind} \"{ty}\" \"{name}\""
+                                ))),
+                            }
+                            continue;
+                        }
                         if d.res_index.contains_key(&key) {
                             issues.push(issue(format!("duplicate {kind} \"{ty}\" \"{name}\"")));
                             continue;
@@ -178,10 +249,20 @@ impl ModuleDef {
                             name: name.to_string(),
                             file: fi,
                             block: b,
+                            overrides: Vec::new(),
                         });
                     }
                     "module" => {
                         let Some(name) = label(&b, 0) else { continue };
+                        if ovr {
+                            match d.call_index.get(name) {
+                                Some(&i) => d.calls[i].overrides.push((fi, b)),
+                                None => issues.push(issue(format!(
+                                    "override of undeclared module \"{name}\""
+                                ))),
+                            }
+                            continue;
+                        }
                         if d.call_index.contains_key(name) {
                             issues.push(issue(format!("duplicate module \"{name}\"")));
                             continue;
@@ -191,13 +272,21 @@ impl ModuleDef {
                             name: name.to_string(),
                             file: fi,
                             block: b,
+                            overrides: Vec::new(),
                         });
                     }
                     "output" => {
                         let Some(name) = label(&b, 0) else { continue };
                         if let Some(a) = b.body.get_attribute("value") {
-                            d.output_index.insert(name.to_string(), d.outputs.len());
-                            d.outputs.push((name.to_string(), fi, a.value.clone()));
+                            match d.output_index.get(name) {
+                                Some(&i) if ovr => {
+                                    d.outputs[i] = (name.to_string(), fi, a.value.clone())
+                                }
+                                _ => {
+                                    d.output_index.insert(name.to_string(), d.outputs.len());
+                                    d.outputs.push((name.to_string(), fi, a.value.clone()));
+                                }
+                            }
                         }
                     }
                     "provider" => d.providers.push((fi, b)),
@@ -704,7 +793,7 @@ impl<'e, 'l> Inst<'e, 'l> {
             };
         };
         let d = &self.def.res[i];
-        let multi = d.block.body.has_attribute("count") || d.block.body.has_attribute("for_each");
+        let multi = d.attr("count").is_some() || d.attr("for_each").is_some();
         let resolved = |value: Value, consumed: usize| Resolved {
             value,
             consumed,
@@ -730,27 +819,29 @@ impl<'e, 'l> Inst<'e, 'l> {
         resolved(v.clone(), consumed)
     }
 
-    fn instances(&self, file: usize, body: &Body, sc: Option<&Scope>) -> Instances {
-        if let Some(a) = body.get_attribute("count") {
-            let v = self.eval_in(file, &a.value, sc);
+    /// Instances from the `count` or `for_each` argument (with the file it is in).
+    fn instances(
+        &self,
+        count: Option<(usize, &Expression)>,
+        for_each: Option<(usize, &Expression)>,
+        sc: Option<&Scope>,
+    ) -> Instances {
+        if let Some((file, a)) = count {
+            let v = self.eval_in(file, a, sc);
             if is_unknown(&v) {
                 return Instances::Unknown(v);
             }
             let n = match crate::val::as_f64(&v) {
                 Some(n) if n >= 0.0 => n as usize,
                 _ => {
-                    self.issue_at(
-                        file,
-                        a.value.span(),
-                        "count is not a non-negative number".into(),
-                    );
+                    self.issue_at(file, a.span(), "count is not a non-negative number".into());
                     return Instances::Keys(Vec::new());
                 }
             };
             if n > MAX_INSTANCES {
                 self.issue_at(
                     file,
-                    a.value.span(),
+                    a.span(),
                     format!("count {n} capped at {MAX_INSTANCES}"),
                 );
             }
@@ -760,8 +851,8 @@ impl<'e, 'l> Inst<'e, 'l> {
                     .collect(),
             );
         }
-        if let Some(a) = body.get_attribute("for_each") {
-            let v = self.eval_in(file, &a.value, sc);
+        if let Some((file, a)) = for_each {
+            let v = self.eval_in(file, a, sc);
             if is_unknown(&v) {
                 return Instances::Unknown(v);
             }
@@ -785,11 +876,7 @@ impl<'e, 'l> Inst<'e, 'l> {
                     let mut out: Vec<(Value, Value, String)> = Vec::new();
                     for it in items {
                         let Some(s) = to_str(&it) else {
-                            self.issue_at(
-                                file,
-                                a.value.span(),
-                                "for_each set must hold strings".into(),
-                            );
+                            self.issue_at(file, a.span(), "for_each set must hold strings".into());
                             return Instances::Keys(Vec::new());
                         };
                         let kv = Value::String(s);
@@ -801,15 +888,11 @@ impl<'e, 'l> Inst<'e, 'l> {
                     out
                 }
                 Value::Null => {
-                    self.issue_at(file, a.value.span(), "for_each is null".into());
+                    self.issue_at(file, a.span(), "for_each is null".into());
                     Vec::new()
                 }
                 _ => {
-                    self.issue_at(
-                        file,
-                        a.value.span(),
-                        "for_each must be a map or a set".into(),
-                    );
+                    self.issue_at(file, a.span(), "for_each must be a map or a set".into());
                     Vec::new()
                 }
             };
@@ -842,8 +925,8 @@ impl<'e, 'l> Inst<'e, 'l> {
             None => {}
         }
         self.res.borrow_mut()[i] = Some(Slot::Busy);
-        let is_count = d.block.body.has_attribute("count");
-        let v = match self.instances(d.file, &d.block.body, None) {
+        let is_count = d.attr("count").is_some();
+        let v = match self.instances(d.attr("count"), d.attr("for_each"), None) {
             Instances::Single => Value::Object(self.emit(d, &base, None)),
             Instances::Keys(keys) => {
                 let mut arr = Vec::new();
@@ -901,6 +984,10 @@ impl<'e, 'l> Inst<'e, 'l> {
             return Map::new();
         }
         let mut attrs = self.eval_body(d.file, &d.block.body, sc, true);
+        // Override files replace arguments, and all blocks of a type they set.
+        for (of, ob) in &d.overrides {
+            attrs.extend(self.eval_body(*of, &ob.body, sc, true));
+        }
         if d.data && d.ty == "aws_iam_policy_document" {
             let json = iam::render(&attrs)
                 .map(Value::String)
@@ -918,13 +1005,13 @@ impl<'e, 'l> Inst<'e, 'l> {
             }
             None => f.lines(d.block.span()),
         };
-        let prov_name = match d.block.body.get_attribute("provider") {
-            Some(a) => {
+        let prov_name = match d.attr("provider") {
+            Some((pf, a)) => {
                 let fc = FileCtx {
                     inst: self,
-                    file: d.file,
+                    file: pf,
                 };
-                Eval::new(&fc).text(&a.value).trim_matches('"').to_string()
+                Eval::new(&fc).text(a).trim_matches('"').to_string()
             }
             None => d.ty.split('_').next().unwrap_or("").to_string(),
         };
@@ -1054,8 +1141,8 @@ impl<'e, 'l> Inst<'e, 'l> {
     }
 
     fn call_inner(&self, d: &CallDecl, base: &str) -> Value {
-        let source = match d.block.body.get_attribute("source") {
-            Some(a) => self.eval_in(d.file, &a.value, None),
+        let source = match d.attr("source") {
+            Some((sf, a)) => self.eval_in(sf, a, None),
             None => {
                 self.issue_at(
                     d.file,
@@ -1124,22 +1211,26 @@ impl<'e, 'l> Inst<'e, 'l> {
         let providers = self.child_providers(d);
         let mut stack = self.stack.clone();
         stack.push(canon);
-        let is_count = d.block.body.has_attribute("count");
+        let is_count = d.attr("count").is_some();
         let run = |suffix: &str, sc: Option<&Scope>| -> Value {
             let f = self.file(d.file);
             if !self.eng.spend(&f.display, Some(f.lines(d.block.span()).0)) {
                 return unknown(base);
             }
             let mut inputs = HashMap::new();
-            for a in d.block.body.attributes() {
-                let k = a.key.value().as_str();
-                if MODULE_META.contains(&k) {
-                    continue;
+            let parts =
+                std::iter::once((d.file, &d.block)).chain(d.overrides.iter().map(|(f, b)| (*f, b)));
+            for (pf, pb) in parts {
+                for a in pb.body.attributes() {
+                    let k = a.key.value().as_str();
+                    if MODULE_META.contains(&k) {
+                        continue;
+                    }
+                    inputs.insert(
+                        k.to_string(),
+                        VarInput::Value(self.eval_in(pf, &a.value, sc)),
+                    );
                 }
-                inputs.insert(
-                    k.to_string(),
-                    VarInput::Value(self.eval_in(d.file, &a.value, sc)),
-                );
             }
             let child = Inst::new(
                 self.eng,
@@ -1152,7 +1243,7 @@ impl<'e, 'l> Inst<'e, 'l> {
             );
             child.run()
         };
-        match self.instances(d.file, &d.block.body, None) {
+        match self.instances(d.attr("count"), d.attr("for_each"), None) {
             Instances::Single => run("", None),
             Instances::Keys(keys) => {
                 let mut arr = Vec::new();
@@ -1203,11 +1294,11 @@ impl<'e, 'l> Inst<'e, 'l> {
     fn child_providers(&self, d: &CallDecl) -> HashMap<String, ProvCfg> {
         let parent = self.providers.borrow();
         let mut out = HashMap::new();
-        match d.block.body.get_attribute("providers").map(|a| &a.value) {
-            Some(Expression::Object(o)) => {
+        match d.attr("providers") {
+            Some((pf, Expression::Object(o))) => {
                 let fc = FileCtx {
                     inst: self,
-                    file: d.file,
+                    file: pf,
                 };
                 let ev = Eval::new(&fc);
                 for (k, v) in o.iter() {

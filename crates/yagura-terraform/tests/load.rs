@@ -104,13 +104,15 @@ fn locals_expressions_and_functions() {
         "split": ["a", "b"],
         "setunion": ["a", "b"],
         "toset": ["a", "b"],
-        "strip": "a b c"
+        "strip": "a b c",
+        "files": ["policies/a.json", "policies/sub/b.json"],
+        "top": ["a.json"]
     });
     for (k, v) in expect.as_object().unwrap() {
         assert_eq!(attr(r, k), v, "attribute {k}");
     }
     assert_eq!(r.location.start_line, Some(13));
-    assert_eq!(r.location.end_line, Some(57));
+    assert_eq!(r.location.end_line, Some(59));
 }
 
 #[test]
@@ -235,6 +237,10 @@ fn modules_local_downloaded_outputs_and_providers() {
     assert_eq!(attr(p, "miss"), &unknown("module.missing.anything"));
     assert_eq!(attr(p, "names"), &json!(["a-bucket", "b-bucket"]));
 
+    // Unknown module count: one instance, `[*]` in the address.
+    let maybe = res(&out, "module.maybe[*].aws_s3_bucket.this");
+    assert_eq!(attr(maybe, "bucket"), "maybe-bucket");
+
     assert_eq!(out.issues.len(), 1, "{:?}", out.issues);
     let i = &out.issues[0];
     assert!(i.message.contains("not-downloaded.git"), "{i}");
@@ -300,10 +306,6 @@ fn malformed_files_are_reported_and_others_still_load() {
     assert_eq!(bad.line, Some(3));
     assert!(bad.message.contains("syntax error"), "{bad}");
     assert!(out.issues.iter().any(|i| i.file.ends_with("binary.tf")));
-    assert!(out
-        .issues
-        .iter()
-        .any(|i| i.file.ends_with("good_override.tf") && i.message.contains("not merged")));
     let latin = out
         .issues
         .iter()
@@ -489,4 +491,21 @@ fn file_functions_stay_inside_the_configuration() {
     let z = res(&out, "module.m.x.z");
     assert_eq!(attr(z, "a"), 1);
     assert_eq!(attr(z, "b"), 1);
+}
+
+#[test]
+fn override_files_merge_into_blocks() {
+    let out = load("override");
+    let b = res(&out, "aws_s3_bucket.b");
+    assert_eq!(attr(b, "bucket"), "over-prod");
+    assert_eq!(attr(b, "acl"), "private");
+    assert_eq!(attr(b, "tags"), &json!({"owner": "override"}));
+    assert_eq!(attr(b, "versioning"), &json!([{"enabled": true}]));
+    assert_eq!(attr(b, "logging"), &json!([{"target_bucket": "logs"}]));
+    assert!(b.location.file.ends_with("main.tf"));
+    assert_eq!(attr(res(&out, "module.m.aws_sqs_queue.q"), "name"), "over");
+    assert!(!out.resources.iter().any(|r| r.address.contains("nope")));
+    assert_eq!(out.issues.len(), 1, "{:?}", out.issues);
+    assert!(out.issues[0].message.contains("undeclared resource"));
+    assert_eq!(out.issues[0].line, Some(10));
 }
