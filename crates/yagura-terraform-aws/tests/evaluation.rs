@@ -140,3 +140,57 @@ resource "aws_s3_bucket_public_access_block" "this" {
     assert!(matches!(sg[0].1, Outcome::Fail(_)), "{sg:?}");
     assert!(matches!(sg[1].1, Outcome::Pass(_)), "{sg:?}");
 }
+
+#[test]
+fn a_jsonencode_policy_with_a_computed_arn_is_judged_on_its_known_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = |principal: &str| {
+        format!(
+            r#"resource "aws_s3_bucket" "b" {{
+  bucket = "acme-site"
+}}
+
+resource "aws_s3_bucket_public_access_block" "b" {{
+  bucket                  = aws_s3_bucket.b.id
+  block_public_acls       = false
+  ignore_public_acls      = false
+  block_public_policy     = false
+  restrict_public_buckets = false
+}}
+
+resource "aws_s3_bucket_policy" "b" {{
+  bucket = aws_s3_bucket.b.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Allow"
+      Principal = {principal}
+      Action    = "s3:GetObject"
+      Resource  = "${{aws_s3_bucket.b.arn}}/*"
+    }}]
+  }})
+}}
+"#
+        )
+    };
+    write(dir.path(), "main.tf", &policy(r#""*""#));
+    let out = run("AWS-S3-003", &load(dir.path()));
+    assert!(matches!(out[0].1, Outcome::Fail(_)), "{out:?}");
+
+    write(
+        dir.path(),
+        "main.tf",
+        &policy(r#"{ AWS = "arn:aws:iam::111122223333:root" }"#),
+    );
+    let out = run("AWS-S3-003", &load(dir.path()));
+    assert!(matches!(out[0].1, Outcome::Pass(_)), "{out:?}");
+
+    // An unknown principal decides the result: not assessed.
+    write(
+        dir.path(),
+        "main.tf",
+        &format!("variable \"who\" {{}}\n{}", policy("{ AWS = var.who }")),
+    );
+    let out = run("AWS-S3-003", &load(dir.path()));
+    assert!(matches!(out[0].1, Outcome::NotAssessed(_)), "{out:?}");
+}
