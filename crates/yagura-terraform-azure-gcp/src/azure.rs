@@ -1,31 +1,17 @@
 //! azurerm resources → `azure.*` kinds (see docs/resource-model-azure-gcp.md).
 
-use crate::join::{link, push_items, Link, Parent, Singles};
-use crate::raw::{tags, to_string, with_block, Block, Raw};
+use crate::join::{link, push_items, Link, Singles, Slots};
+use crate::raw::{normalized, obj, to_string, with_block, Block, Raw};
 use crate::rules::nsg_rule;
 use serde_json::{json, Map, Value};
 use yagura_model::iac::{is_unknown, unknown, RawResource};
-use yagura_model::{Resource, SourceKind};
+use yagura_model::Resource;
 
 /// A normalized resource with the common fields filled from the raw one.
 pub(crate) fn base(kind: &str, raw: &RawResource, attrs: Map<String, Value>) -> Resource {
     let a = Raw(&raw.attributes);
-    let mut r = Resource::new(
-        kind,
-        format!("terraform:{}", raw.address),
-        a.lit("name").unwrap_or(&raw.name),
-    );
-    r.source = SourceKind::Terraform;
-    r.location = Some(raw.location.clone());
-    r.region = a.lit("location").map(str::to_string).or(raw.region.clone());
-    r.account = raw.account.clone();
-    r.tags = tags(a.get("tags"));
-    r.attributes = Value::Object(attrs);
-    r
-}
-
-fn obj(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    let region = a.lit("location").map(str::to_string).or(raw.region.clone());
+    normalized(kind, raw, attrs, region, raw.account.clone(), a.get("tags"))
 }
 
 /// `TLS1_2` / `1.2` / `TLSv1.2` → `"1.2"`; "disabled" spellings → null.
@@ -387,52 +373,38 @@ fn db_server(raw: &RawResource, kind: &str) -> Resource {
 /// Adapts the azurerm resources among `raws` (data sources already removed).
 pub(crate) fn adapt(raws: &[&RawResource], out: &mut Vec<Resource>) {
     // Parents first; `slots` pairs each output index with its raw resource.
-    let mut slots: Vec<(usize, &RawResource)> = Vec::new();
-    for raw in raws {
-        let r = match raw.type_name.as_str() {
-            "azurerm_storage_account" => Some(storage_account(raw)),
-            "azurerm_mssql_server" | "azurerm_sql_server" => Some(sql_server(raw)),
-            "azurerm_network_security_group" => Some(nsg(raw)),
-            "azurerm_network_watcher_flow_log" => Some(flow_log(raw)),
-            "azurerm_key_vault" => Some(key_vault(raw)),
-            "azurerm_key_vault_key" => Some(key_vault_key(raw)),
-            "azurerm_key_vault_secret" => Some(key_vault_secret(raw)),
-            "azurerm_postgresql_server" | "azurerm_postgresql_flexible_server" => {
-                Some(db_server(raw, "azure.postgresql.server"))
-            }
-            "azurerm_mysql_server" | "azurerm_mysql_flexible_server" => {
-                Some(db_server(raw, "azure.mysql.server"))
-            }
-            _ => None,
-        };
-        if let Some(r) = r {
-            slots.push((out.len(), raw));
-            out.push(r);
+    let slots = Slots::adapt(raws, out, |raw| match raw.type_name.as_str() {
+        "azurerm_storage_account" => Some(storage_account(raw)),
+        "azurerm_mssql_server" | "azurerm_sql_server" => Some(sql_server(raw)),
+        "azurerm_network_security_group" => Some(nsg(raw)),
+        "azurerm_network_watcher_flow_log" => Some(flow_log(raw)),
+        "azurerm_key_vault" => Some(key_vault(raw)),
+        "azurerm_key_vault_key" => Some(key_vault_key(raw)),
+        "azurerm_key_vault_secret" => Some(key_vault_secret(raw)),
+        "azurerm_postgresql_server" | "azurerm_postgresql_flexible_server" => {
+            Some(db_server(raw, "azure.postgresql.server"))
         }
-    }
-    let parents = |types: &[&str], group: bool| -> Vec<Parent> {
-        slots
-            .iter()
-            .filter(|(_, r)| types.contains(&r.type_name.as_str()))
-            .map(|(i, r)| Parent::new(*i, r, "name", group.then_some("resource_group_name")))
-            .collect()
-    };
-    let accounts = parents(&["azurerm_storage_account"], true);
-    let servers = parents(&["azurerm_mssql_server", "azurerm_sql_server"], true);
-    let nsgs = parents(&["azurerm_network_security_group"], true);
-    let pg = parents(
+        "azurerm_mysql_server" | "azurerm_mysql_flexible_server" => {
+            Some(db_server(raw, "azure.mysql.server"))
+        }
+        _ => None,
+    });
+    let rg = Some("resource_group_name");
+    let accounts = slots.parents(&["azurerm_storage_account"], rg);
+    let servers = slots.parents(&["azurerm_mssql_server", "azurerm_sql_server"], rg);
+    let nsgs = slots.parents(&["azurerm_network_security_group"], rg);
+    let pg = slots.parents(
         &[
             "azurerm_postgresql_server",
             "azurerm_postgresql_flexible_server",
         ],
-        true,
+        rg,
     );
-    let vaults = parents(&["azurerm_key_vault"], true);
-    let my = parents(
+    let vaults = slots.parents(&["azurerm_key_vault"], rg);
+    let my = slots.parents(
         &["azurerm_mysql_server", "azurerm_mysql_flexible_server"],
-        true,
+        rg,
     );
-    let rg = Some("resource_group_name");
     let mut singles = Singles::default();
     for raw in raws {
         let a = Raw(&raw.attributes);

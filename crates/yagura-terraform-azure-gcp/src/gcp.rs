@@ -1,41 +1,29 @@
 //! google resources → `gcp.*` kinds (see docs/resource-model-azure-gcp.md).
 
-use crate::join::{link, push_items, split_address, Parent};
-use crate::raw::{tags, to_int, to_string, with_block, Block, Raw};
+use crate::join::{link, push_items, split_address, Slots};
+use crate::raw::{normalized, obj, to_int, to_string, with_block, Block, Raw};
 use crate::rules::gcp_firewall_rules;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use yagura_model::iac::{is_unknown, unknown, unknown_ref_address, RawResource};
-use yagura_model::{Resource, SourceKind};
+use yagura_model::Resource;
 
 fn base(kind: &str, raw: &RawResource, attrs: Map<String, Value>) -> Resource {
     let a = Raw(&raw.attributes);
-    let mut r = Resource::new(
-        kind,
-        format!("terraform:{}", raw.address),
-        a.lit("name").unwrap_or(&raw.name),
-    );
-    r.source = SourceKind::Terraform;
-    r.location = Some(raw.location.clone());
     // A zone (`europe-west1-b`) gives its region, as the live API groups them.
     let from_zone = a
         .lit("zone")
         .and_then(|z| z.rsplit_once('-'))
         .map(|(region, _)| region);
-    r.region = a
+    let region = a
         .lit("region")
         .or(from_zone)
         .or(a.lit("location"))
         .map(str::to_string)
         .or(raw.region.clone());
-    r.account = a.lit("project").map(str::to_string).or(raw.account.clone());
-    r.tags = tags(a.get("labels").or(a.get("resource_labels")));
-    r.attributes = Value::Object(attrs);
-    r
-}
-
-fn obj(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    let account = a.lit("project").map(str::to_string).or(raw.account.clone());
+    let labels = a.get("labels").or(a.get("resource_labels"));
+    normalized(kind, raw, attrs, region, account, labels)
 }
 
 fn bucket(raw: &RawResource) -> Resource {
@@ -555,31 +543,17 @@ fn acl_entities(raw: &RawResource) -> Vec<Value> {
 /// Adapts the google resources among `raws`; `data` are the configuration's data
 /// sources (for `google_iam_policy` documents).
 pub(crate) fn adapt(raws: &[&RawResource], data: &[&RawResource], out: &mut Vec<Resource>) {
-    let mut slots: Vec<(usize, &RawResource)> = Vec::new();
-    for raw in raws {
-        let r = match raw.type_name.as_str() {
-            "google_storage_bucket" => Some(bucket(raw)),
-            "google_sql_database_instance" => Some(sql_instance(raw)),
-            "google_compute_firewall" => Some(firewall(raw)),
-            "google_compute_instance" => Some(instance(raw)),
-            "google_kms_crypto_key" => Some(crypto_key(raw)),
-            "google_container_cluster" => Some(cluster(raw)),
-            _ => None,
-        };
-        if let Some(r) = r {
-            slots.push((out.len(), raw));
-            out.push(r);
-        }
-    }
-    let parents = |ty: &str| -> Vec<Parent> {
-        slots
-            .iter()
-            .filter(|(_, r)| r.type_name == ty)
-            .map(|(i, r)| Parent::new(*i, r, "name", None))
-            .collect()
-    };
-    let buckets = parents("google_storage_bucket");
-    let keys = parents("google_kms_crypto_key");
+    let slots = Slots::adapt(raws, out, |raw| match raw.type_name.as_str() {
+        "google_storage_bucket" => Some(bucket(raw)),
+        "google_sql_database_instance" => Some(sql_instance(raw)),
+        "google_compute_firewall" => Some(firewall(raw)),
+        "google_compute_instance" => Some(instance(raw)),
+        "google_kms_crypto_key" => Some(crypto_key(raw)),
+        "google_container_cluster" => Some(cluster(raw)),
+        _ => None,
+    });
+    let buckets = slots.parents(&["google_storage_bucket"], None);
+    let keys = slots.parents(&["google_kms_crypto_key"], None);
     let policies: HashMap<&str, &RawResource> = data
         .iter()
         .filter(|d| d.type_name == "google_iam_policy")

@@ -47,6 +47,38 @@ impl Parent {
     }
 }
 
+/// The parent resources an adapter built, each with the raw resource it came from.
+pub(crate) struct Slots<'a>(Vec<(usize, &'a RawResource)>);
+
+impl<'a> Slots<'a> {
+    /// Appends to `out` what `build` makes of each of `raws` (`None` for the types
+    /// it does not adapt), remembering where each landed.
+    pub fn adapt(
+        raws: &[&'a RawResource],
+        out: &mut Vec<Resource>,
+        build: impl Fn(&RawResource) -> Option<Resource>,
+    ) -> Self {
+        let mut slots = Vec::new();
+        for raw in raws {
+            if let Some(r) = build(raw) {
+                slots.push((out.len(), *raw));
+                out.push(r);
+            }
+        }
+        Slots(slots)
+    }
+
+    /// The parents of the Terraform `types`, named by their `name` argument and, with
+    /// `group_attr`, grouped by that argument.
+    pub fn parents(&self, types: &[&str], group_attr: Option<&str>) -> Vec<Parent> {
+        self.0
+            .iter()
+            .filter(|(_, r)| types.contains(&r.type_name.as_str()))
+            .map(|(i, r)| Parent::new(*i, r, "name", group_attr))
+            .collect()
+    }
+}
+
 /// Where a child belongs.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Link {

@@ -2,7 +2,8 @@
 //! arguments, unknown markers copied through untouched, nested blocks as arrays.
 
 use serde_json::{json, Map, Value};
-use yagura_model::iac::{is_unknown, unknown};
+use yagura_model::iac::{is_unknown, unknown, RawResource};
+use yagura_model::{Resource, SourceKind};
 
 /// One resource's (or nested block's) evaluated arguments.
 #[derive(Clone, Copy)]
@@ -185,4 +186,34 @@ pub(crate) fn tags(v: Option<&Value>) -> std::collections::BTreeMap<String, Stri
         }
     }
     out
+}
+
+/// The normalized attributes from (name, value) pairs.
+pub(crate) fn obj(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// A normalized resource of `kind` from `raw`, named by its literal `name` (else
+/// its Terraform name); `region`, `account` and `tags` are read differently by
+/// each provider, so the caller passes them.
+pub(crate) fn normalized(
+    kind: &str,
+    raw: &RawResource,
+    attrs: Map<String, Value>,
+    region: Option<String>,
+    account: Option<String>,
+    tags_value: Option<&Value>,
+) -> Resource {
+    let mut r = Resource::new(
+        kind,
+        format!("terraform:{}", raw.address),
+        Raw(&raw.attributes).lit("name").unwrap_or(&raw.name),
+    );
+    r.source = SourceKind::Terraform;
+    r.location = Some(raw.location.clone());
+    r.region = region;
+    r.account = account;
+    r.tags = tags(tags_value);
+    r.attributes = Value::Object(attrs);
+    r
 }

@@ -413,6 +413,46 @@ enum Instances {
     Unknown(Value),
 }
 
+/// The scope of one instance of a `count` (`count.index`) or `for_each`
+/// (`each.key`, `each.value`) block; `value` holds those attributes.
+fn meta_scope(is_count: bool, value: Value) -> Scope<'static> {
+    Scope {
+        name: if is_count { "count" } else { "each" },
+        value,
+        parent: None,
+    }
+}
+
+/// Runs `each` on every known instance with its scope and address suffix, and
+/// gathers the results as Terraform exposes them: a list for `count`, a map by
+/// key for `for_each`.
+fn per_instance(
+    keys: Vec<(Value, Value, String)>,
+    is_count: bool,
+    mut each: impl FnMut(&str, &Scope) -> Value,
+) -> Value {
+    let mut arr = Vec::new();
+    let mut map = Map::new();
+    for (k, v, sfx) in keys {
+        let sv = if is_count {
+            obj(vec![("index".into(), k.clone())])
+        } else {
+            obj(vec![("key".into(), k.clone()), ("value".into(), v)])
+        };
+        let out = each(&sfx, &meta_scope(is_count, sv));
+        if is_count {
+            arr.push(out);
+        } else {
+            map.insert(to_str(&k).unwrap_or_default(), out);
+        }
+    }
+    if is_count {
+        Value::Array(arr)
+    } else {
+        Value::Object(map)
+    }
+}
+
 const RESOURCE_META: &[&str] = &["count", "for_each", "provider", "depends_on"];
 const RESOURCE_META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
 const MODULE_META: &[&str] = &[
@@ -928,33 +968,9 @@ impl<'e, 'l> Inst<'e, 'l> {
         let is_count = d.attr("count").is_some();
         let v = match self.instances(d.attr("count"), d.attr("for_each"), None) {
             Instances::Single => Value::Object(self.emit(d, &base, None)),
-            Instances::Keys(keys) => {
-                let mut arr = Vec::new();
-                let mut map = Map::new();
-                for (k, v, sfx) in keys {
-                    let sv = if is_count {
-                        obj(vec![("index".into(), k.clone())])
-                    } else {
-                        obj(vec![("key".into(), k.clone()), ("value".into(), v)])
-                    };
-                    let sc = Scope {
-                        name: if is_count { "count" } else { "each" },
-                        value: sv,
-                        parent: None,
-                    };
-                    let attrs = self.emit(d, &format!("{base}{sfx}"), Some(&sc));
-                    if is_count {
-                        arr.push(Value::Object(attrs));
-                    } else {
-                        map.insert(to_str(&k).unwrap_or_default(), Value::Object(attrs));
-                    }
-                }
-                if is_count {
-                    Value::Array(arr)
-                } else {
-                    Value::Object(map)
-                }
-            }
+            Instances::Keys(keys) => per_instance(keys, is_count, |sfx, sc| {
+                Value::Object(self.emit(d, &format!("{base}{sfx}"), Some(sc)))
+            }),
             Instances::Unknown(_) => {
                 let sv = if is_count {
                     obj(vec![("index".into(), unknown("count.index"))])
@@ -964,11 +980,7 @@ impl<'e, 'l> Inst<'e, 'l> {
                         ("value".into(), unknown("each.value")),
                     ])
                 };
-                let sc = Scope {
-                    name: if is_count { "count" } else { "each" },
-                    value: sv,
-                    parent: None,
-                };
+                let sc = meta_scope(is_count, sv);
                 self.emit(d, &format!("{base}[*]"), Some(&sc));
                 unknown_ref(base.clone(), base.clone())
             }
@@ -1245,44 +1257,14 @@ impl<'e, 'l> Inst<'e, 'l> {
         };
         match self.instances(d.attr("count"), d.attr("for_each"), None) {
             Instances::Single => run("", None),
-            Instances::Keys(keys) => {
-                let mut arr = Vec::new();
-                let mut map = Map::new();
-                for (k, v, sfx) in keys {
-                    let sv = if is_count {
-                        obj(vec![("index".into(), k.clone())])
-                    } else {
-                        obj(vec![("key".into(), k.clone()), ("value".into(), v)])
-                    };
-                    let sc = Scope {
-                        name: if is_count { "count" } else { "each" },
-                        value: sv,
-                        parent: None,
-                    };
-                    let out = run(&sfx, Some(&sc));
-                    if is_count {
-                        arr.push(out);
-                    } else {
-                        map.insert(to_str(&k).unwrap_or_default(), out);
-                    }
-                }
-                if is_count {
-                    Value::Array(arr)
-                } else {
-                    Value::Object(map)
-                }
-            }
+            Instances::Keys(keys) => per_instance(keys, is_count, |sfx, sc| run(sfx, Some(sc))),
             Instances::Unknown(u) => {
                 let sv = obj(vec![
                     ("index".into(), unknown("count.index")),
                     ("key".into(), unknown("each.key")),
                     ("value".into(), unknown("each.value")),
                 ]);
-                let sc = Scope {
-                    name: if is_count { "count" } else { "each" },
-                    value: sv,
-                    parent: None,
-                };
+                let sc = meta_scope(is_count, sv);
                 run("[*]", Some(&sc));
                 unknown_from(base, &[&u])
             }

@@ -1,6 +1,5 @@
-use super::common::{of_keyword, verdict, KIND};
-use super::pkg::{apk, is_variable};
-use super::shell::programs;
+use super::common::KIND;
+use super::pkg::{apk, unpinned_installs, Pinning};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -28,39 +27,16 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let runs = match of_keyword(r, "RUN") {
-        Ok(a) => a,
-        Err(o) => return o,
-    };
-    let mut fails = Vec::new();
-    let mut unknown = Vec::new();
-    for run in &runs {
-        for (name, args) in programs(&run.script()) {
-            let Some(call) = apk(&name, &args) else {
-                continue;
-            };
-            if call.sub != "add" {
-                continue;
-            }
-            let mut loose = Vec::new();
-            for p in &call.operands {
-                if is_variable(p) {
-                    unknown.push(format!(
-                        "line {}: apk add of `{p}` depends on a variable",
-                        run.line()
-                    ));
-                } else if !(p.contains(['=', '~', '<', '>']) || p.ends_with(".apk")) {
-                    loose.push(*p);
-                }
-            }
-            if !loose.is_empty() {
-                fails.push(format!(
-                    "line {}: apk add without a version for {}",
-                    run.line(),
-                    loose.join(", ")
-                ));
-            }
-        }
-    }
-    verdict(fails, unknown, "every apk add pins its package versions")
+    unpinned_installs(
+        r,
+        &Pinning {
+            parse: apk,
+            sub: "add",
+            label: None,
+            skip: |_| false,
+            pinned: |p| p.contains(['=', '~', '<', '>']) || p.ends_with(".apk"),
+            missing: "a version",
+            pass: "every apk add pins its package versions",
+        },
+    )
 }

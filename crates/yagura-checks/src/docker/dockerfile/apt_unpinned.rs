@@ -1,6 +1,5 @@
-use super::common::{of_keyword, verdict, KIND};
-use super::pkg::{apt, is_variable};
-use super::shell::programs;
+use super::common::KIND;
+use super::pkg::{apt, unpinned_installs, Pinning};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -29,45 +28,16 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let runs = match of_keyword(r, "RUN") {
-        Ok(a) => a,
-        Err(o) => return o,
-    };
-    let mut fails = Vec::new();
-    let mut unknown = Vec::new();
-    for run in &runs {
-        for (name, args) in programs(&run.script()) {
-            let Some(call) = apt(&name, &args) else {
-                continue;
-            };
-            if call.sub != "install" {
-                continue;
-            }
-            let mut loose = Vec::new();
-            for p in &call.operands {
-                if is_variable(p) {
-                    unknown.push(format!(
-                        "line {}: {} install of `{p}` depends on a variable",
-                        run.line(),
-                        call.tool
-                    ));
-                } else if !(p.contains('=') || p.ends_with(".deb")) {
-                    loose.push(*p);
-                }
-            }
-            if !loose.is_empty() {
-                fails.push(format!(
-                    "line {}: {} install without a version for {}",
-                    run.line(),
-                    call.tool,
-                    loose.join(", ")
-                ));
-            }
-        }
-    }
-    verdict(
-        fails,
-        unknown,
-        "every apt-get install pins its package versions",
+    unpinned_installs(
+        r,
+        &Pinning {
+            parse: apt,
+            sub: "install",
+            label: None,
+            skip: |_| false,
+            pinned: |p| p.contains('=') || p.ends_with(".deb"),
+            missing: "a version",
+            pass: "every apt-get install pins its package versions",
+        },
     )
 }

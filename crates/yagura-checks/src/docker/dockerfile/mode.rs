@@ -1,6 +1,10 @@
 //! File modes as written for `chmod` and `COPY --chmod`: octal (`0755`, `4755`)
 //! or symbolic (`u+s,o+w`).
 
+use super::common::{instructions, verdict};
+use super::shell::programs;
+use yagura_model::{Outcome, Resource};
+
 /// What a mode grants that the checks care about.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Grants {
@@ -45,6 +49,48 @@ pub(crate) fn chmod_mode(args: &[String]) -> Option<&str> {
         !(a.starts_with("--")
             || (a.starts_with('-') && a[1..].chars().all(|c| "RfvcH".contains(c))))
     })
+}
+
+/// FAIL for every `chmod` in a RUN script and every `COPY`/`ADD --chmod` whose
+/// mode grants what `bad` looks for; `effect` ends each message ("sets setuid/setgid").
+pub(crate) fn no_mode_grants(
+    r: &Resource,
+    bad: fn(&Grants) -> bool,
+    effect: &str,
+    pass: &str,
+) -> Outcome {
+    let all = match instructions(r) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let mut fails = Vec::new();
+    for i in &all {
+        match i.keyword() {
+            "RUN" => {
+                for (name, args) in programs(&i.script()) {
+                    if name != "chmod" {
+                        continue;
+                    }
+                    if let Some(m) = chmod_mode(&args).filter(|m| bad(&grants(m))) {
+                        fails.push(format!("line {}: chmod {m} {effect}", i.line()));
+                    }
+                }
+            }
+            "COPY" | "ADD" => {
+                for m in i.flag("chmod") {
+                    if bad(&grants(m)) {
+                        fails.push(format!(
+                            "line {}: {} --chmod={m} {effect}",
+                            i.line(),
+                            i.keyword()
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    verdict(fails, Vec::new(), pass)
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
-use super::common::{of_keyword, verdict, KIND};
-use super::pkg::{is_variable, pip};
-use super::shell::programs;
+use super::common::KIND;
+use super::pkg::{pip, unpinned_installs, Pinning};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -42,51 +41,22 @@ fn is_local(op: &str) -> bool {
 }
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let runs = match of_keyword(r, "RUN") {
-        Ok(a) => a,
-        Err(o) => return o,
-    };
-    let mut fails = Vec::new();
-    let mut unknown = Vec::new();
-    for run in &runs {
-        for (name, args) in programs(&run.script()) {
-            let Some(call) = pip(&name, &args) else {
-                continue;
-            };
-            if call.sub != "install" {
-                continue;
-            }
+    unpinned_installs(
+        r,
+        &Pinning {
+            parse: pip,
+            sub: "install",
+            // `pip3` and `python -m pip` are all named pip.
+            label: Some("pip"),
             // A constraints file decides the versions of everything named.
-            if call
-                .opts
-                .iter()
-                .any(|o| *o == "-c" || o.starts_with("--constraint"))
-            {
-                continue;
-            }
-            let mut loose = Vec::new();
-            for p in &call.operands {
-                if is_variable(p) {
-                    unknown.push(format!(
-                        "line {}: pip install of `{p}` depends on a variable",
-                        run.line()
-                    ));
-                } else if !(p.contains("==") || is_local(p)) {
-                    loose.push(*p);
-                }
-            }
-            if !loose.is_empty() {
-                fails.push(format!(
-                    "line {}: pip install without an exact version for {}",
-                    run.line(),
-                    loose.join(", ")
-                ));
-            }
-        }
-    }
-    verdict(
-        fails,
-        unknown,
-        "every pip install pins versions or uses a requirements file",
+            skip: |call| {
+                call.opts
+                    .iter()
+                    .any(|o| *o == "-c" || o.starts_with("--constraint"))
+            },
+            pinned: |p| p.contains("==") || is_local(p),
+            missing: "an exact version",
+            pass: "every pip install pins versions or uses a requirements file",
+        },
     )
 }

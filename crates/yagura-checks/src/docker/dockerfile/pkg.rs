@@ -1,6 +1,8 @@
 //! Package-manager invocations found in RUN scripts: apt, apk and pip.
 
-use super::shell::split_args;
+use super::common::{of_keyword, verdict};
+use super::shell::{programs, split_args};
+use yagura_model::{Outcome, Resource};
 
 /// A package-manager call: its subcommand, options and the operands after it.
 pub(crate) struct Call<'a> {
@@ -126,6 +128,68 @@ pub(crate) fn rpm_family(name: &str) -> bool {
 /// An operand that is a variable expansion, so its value is not in the file.
 pub(crate) fn is_variable(op: &str) -> bool {
     op.contains('$')
+}
+
+/// How one package manager pins versions, for the "unpinned install" checks.
+pub(crate) struct Pinning {
+    /// Recognizes a call of the package manager.
+    pub parse: for<'a> fn(&'a str, &'a [String]) -> Option<Call<'a>>,
+    /// The subcommand that installs packages.
+    pub sub: &'static str,
+    /// The tool's name in messages; `None` names it as invoked (`apt-get`, `apt`).
+    pub label: Option<&'static str>,
+    /// Calls whose versions are decided elsewhere (a constraints file).
+    pub skip: fn(&Call) -> bool,
+    /// Whether an operand names a version or a local file.
+    pub pinned: fn(&str) -> bool,
+    /// What a loose operand lacks, after "without" ("a version").
+    pub missing: &'static str,
+    /// The PASS message.
+    pub pass: &'static str,
+}
+
+/// FAIL for every install of a package without a version in the RUN scripts;
+/// NOT_ASSESSED when an operand is a variable, since its value is not in the file.
+pub(crate) fn unpinned_installs(r: &Resource, how: &Pinning) -> Outcome {
+    let runs = match of_keyword(r, "RUN") {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let mut fails = Vec::new();
+    let mut unknown = Vec::new();
+    for run in &runs {
+        for (name, args) in programs(&run.script()) {
+            let Some(call) = (how.parse)(&name, &args) else {
+                continue;
+            };
+            if call.sub != how.sub || (how.skip)(&call) {
+                continue;
+            }
+            let tool = how.label.unwrap_or(call.tool);
+            let mut loose = Vec::new();
+            for p in &call.operands {
+                if is_variable(p) {
+                    unknown.push(format!(
+                        "line {}: {tool} {} of `{p}` depends on a variable",
+                        run.line(),
+                        how.sub
+                    ));
+                } else if !(how.pinned)(p) {
+                    loose.push(*p);
+                }
+            }
+            if !loose.is_empty() {
+                fails.push(format!(
+                    "line {}: {tool} {} without {} for {}",
+                    run.line(),
+                    how.sub,
+                    how.missing,
+                    loose.join(", ")
+                ));
+            }
+        }
+    }
+    verdict(fails, unknown, how.pass)
 }
 
 #[cfg(test)]

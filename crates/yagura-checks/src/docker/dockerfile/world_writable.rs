@@ -1,6 +1,5 @@
-use super::common::{instructions, verdict, KIND};
-use super::mode::{chmod_mode, grants};
-use super::shell::programs;
+use super::common::KIND;
+use super::mode::no_mode_grants;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -29,43 +28,10 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let all = match instructions(r) {
-        Ok(a) => a,
-        Err(o) => return o,
-    };
-    let mut fails = Vec::new();
-    for i in &all {
-        match i.keyword() {
-            "RUN" => {
-                for (name, args) in programs(&i.script()) {
-                    if name != "chmod" {
-                        continue;
-                    }
-                    if let Some(m) = chmod_mode(&args).filter(|m| grants(m).world_writable) {
-                        fails.push(format!(
-                            "line {}: chmod {m} makes files world-writable",
-                            i.line()
-                        ));
-                    }
-                }
-            }
-            "COPY" | "ADD" => {
-                for m in i.flag("chmod") {
-                    if grants(m).world_writable {
-                        fails.push(format!(
-                            "line {}: {} --chmod={m} makes files world-writable",
-                            i.line(),
-                            i.keyword()
-                        ));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    verdict(
-        fails,
-        Vec::new(),
+    no_mode_grants(
+        r,
+        |g| g.world_writable,
+        "makes files world-writable",
         "no instruction makes files world-writable",
     )
 }

@@ -1,6 +1,6 @@
 //! NetworkPolicy selection and Service helpers shared by the network checks.
 
-use crate::k8s::rbac::common::{field, manifest_kind, namespace_of, str_list};
+use crate::k8s::rbac::common::{field, manifest_kind, namespace_of, object_name, str_list};
 use crate::Ctx;
 use serde_json::{Map, Value};
 use yagura_model::iac::contains_unknown;
@@ -78,37 +78,71 @@ pub(crate) fn isolates_ingress(policy: &Resource) -> bool {
 /// Whether a NetworkPolicy denies all ingress to every pod of its namespace: an empty
 /// pod selector, ingress isolation, and no ingress rule.
 pub(crate) fn is_default_deny_ingress(policy: &Resource) -> bool {
-    let spec = policy.attributes.get("spec");
-    let all_pods = spec
-        .and_then(|s| s.get("podSelector"))
-        .is_some_and(selector_is_empty);
-    let no_rules = match spec.and_then(|s| s.get("ingress")) {
-        None | Some(Value::Null) => true,
-        Some(Value::Array(a)) => a.is_empty(),
-        Some(_) => false,
-    };
-    all_pods && no_rules && isolates_ingress(policy)
+    selects_all_pods_without_rules(policy, "ingress") && isolates_ingress(policy)
 }
 
 /// Whether a NetworkPolicy denies all egress from every pod of its namespace. With no
 /// egress rules, only an explicit `Egress` in `policyTypes` isolates egress.
 pub(crate) fn is_default_deny_egress(policy: &Resource) -> bool {
+    let egress_type = str_list(policy.attributes.pointer("/spec/policyTypes")).contains(&"Egress");
+    selects_all_pods_without_rules(policy, "egress") && egress_type
+}
+
+/// Whether a NetworkPolicy selects every pod of its namespace (empty pod selector)
+/// and has no rule in its `rules` list (`ingress` or `egress`).
+fn selects_all_pods_without_rules(policy: &Resource, rules: &str) -> bool {
     let spec = policy.attributes.get("spec");
     let all_pods = spec
         .and_then(|s| s.get("podSelector"))
         .is_some_and(selector_is_empty);
-    let no_rules = match spec.and_then(|s| s.get("egress")) {
+    let no_rules = match spec.and_then(|s| s.get(rules)) {
         None | Some(Value::Null) => true,
         Some(Value::Array(a)) => a.is_empty(),
         Some(_) => false,
     };
-    let egress_type = str_list(policy.attributes.pointer("/spec/policyTypes")).contains(&"Egress");
-    all_pods && no_rules && egress_type
+    all_pods && no_rules
+}
+
+/// The direction of traffic a default-deny NetworkPolicy closes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Direction {
+    Ingress,
+    Egress,
+}
+
+/// The verdict on a Namespace manifest: PASS when one of its scanned NetworkPolicies
+/// denies all traffic of `direction` for every pod by default.
+pub(crate) fn namespace_default_deny(r: &Resource, ctx: &Ctx, direction: Direction) -> Outcome {
+    if let Err(o) = manifest_kind(r) {
+        return o;
+    }
+    if r.attr("metadata.name").str().ok().flatten().is_none() {
+        return Outcome::NotAssessed("the Namespace has no `metadata.name`".into());
+    }
+    let (denies, name, flow): (fn(&Resource) -> bool, &str, &str) = match direction {
+        Direction::Ingress => (is_default_deny_ingress, "ingress", "ingress to"),
+        Direction::Egress => (is_default_deny_egress, "egress", "egress from"),
+    };
+    let ns = object_name(r);
+    let policies = policies_in(ctx, ns);
+    match policies.iter().find(|p| denies(p)) {
+        Some(p) => Outcome::Pass(format!(
+            "NetworkPolicy {} denies {flow} every pod of namespace {ns} by default",
+            policy_name(p)
+        )),
+        None if policies.is_empty() => Outcome::Fail(format!(
+            "Namespace {ns} has no NetworkPolicy, so no default-deny {name} policy"
+        )),
+        None => Outcome::Fail(format!(
+            "no NetworkPolicy of namespace {ns} ({} scanned) denies {flow} all pods by default",
+            policies.len()
+        )),
+    }
 }
 
 /// `metadata.name` of a NetworkPolicy, for messages.
 pub(crate) fn policy_name(p: &Resource) -> &str {
-    crate::k8s::rbac::common::object_name(p)
+    object_name(p)
 }
 
 /// Annotations that make a cloud provider create an internal load balancer, with the

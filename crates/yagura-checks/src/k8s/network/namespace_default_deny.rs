@@ -1,5 +1,4 @@
-use super::common::{is_default_deny_ingress, policies_in, policy_name};
-use crate::k8s::rbac::common::{manifest_kind, object_name};
+use super::common::{namespace_default_deny, Direction};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -32,25 +31,5 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
-    if let Err(o) = manifest_kind(r) {
-        return o;
-    }
-    if r.attr("metadata.name").str().ok().flatten().is_none() {
-        return Outcome::NotAssessed("the Namespace has no `metadata.name`".into());
-    }
-    let ns = object_name(r);
-    let policies = policies_in(ctx, ns);
-    match policies.iter().find(|p| is_default_deny_ingress(p)) {
-        Some(p) => Outcome::Pass(format!(
-            "NetworkPolicy {} denies ingress to every pod of namespace {ns} by default",
-            policy_name(p)
-        )),
-        None if policies.is_empty() => Outcome::Fail(format!(
-            "Namespace {ns} has no NetworkPolicy, so no default-deny ingress policy"
-        )),
-        None => Outcome::Fail(format!(
-            "no NetworkPolicy of namespace {ns} ({} scanned) denies ingress to all pods by default",
-            policies.len()
-        )),
-    }
+    namespace_default_deny(r, ctx, Direction::Ingress)
 }

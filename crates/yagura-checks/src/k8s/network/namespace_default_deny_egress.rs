@@ -1,5 +1,4 @@
-use super::common::{is_default_deny_egress, policies_in, policy_name};
-use crate::k8s::rbac::common::{manifest_kind, object_name};
+use super::common::{namespace_default_deny, Direction};
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -30,25 +29,5 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
-    if let Err(o) = manifest_kind(r) {
-        return o;
-    }
-    if r.attr("metadata.name").str().ok().flatten().is_none() {
-        return Outcome::NotAssessed("the Namespace has no `metadata.name`".into());
-    }
-    let ns = object_name(r);
-    let policies = policies_in(ctx, ns);
-    match policies.iter().find(|p| is_default_deny_egress(p)) {
-        Some(p) => Outcome::Pass(format!(
-            "NetworkPolicy {} denies egress from every pod of namespace {ns} by default",
-            policy_name(p)
-        )),
-        None if policies.is_empty() => Outcome::Fail(format!(
-            "Namespace {ns} has no NetworkPolicy, so no default-deny egress policy"
-        )),
-        None => Outcome::Fail(format!(
-            "no NetworkPolicy of namespace {ns} ({} scanned) denies egress from all pods by default",
-            policies.len()
-        )),
-    }
+    namespace_default_deny(r, ctx, Direction::Egress)
 }

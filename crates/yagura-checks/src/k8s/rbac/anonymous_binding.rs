@@ -1,4 +1,4 @@
-use super::common::{binding, describe, describe_subject, is_builtin};
+use super::common::{describe_subject, user_binding};
 use crate::{Check, Ctx, Fixtures};
 use serde_json::Value;
 use yagura_model::{Outcome, Resource, Severity};
@@ -52,16 +52,10 @@ fn is_everyone(s: &Value) -> Option<&str> {
 }
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let b = match binding(r) {
-        Ok(b) => b,
+    let (b, who) = match user_binding(r) {
+        Ok(x) => x,
         Err(o) => return o,
     };
-    let who = describe(r);
-    if is_builtin(r) {
-        return Outcome::Pass(format!(
-            "{who} is a built-in default binding reconciled by the API server"
-        ));
-    }
     let open: Vec<String> = b
         .subjects
         .iter()

@@ -1,6 +1,5 @@
 use super::common::{
-    binding, describe, describe_subject, is_builtin, manifest_kind, namespace_of, object_name,
-    str_list,
+    describe_subject, manifest_kind, namespace_of, object_name, str_list, user_binding,
 };
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
@@ -58,16 +57,10 @@ fn referenced_role_is_admin(r: &Resource, ctx: &Ctx, kind: &str, name: &str) -> 
 }
 
 fn eval(r: &Resource, ctx: &Ctx) -> Outcome {
-    let b = match binding(r) {
-        Ok(b) => b,
+    let (b, who) = match user_binding(r) {
+        Ok(x) => x,
         Err(o) => return o,
     };
-    let who = describe(r);
-    if is_builtin(r) {
-        return Outcome::Pass(format!(
-            "{who} is a built-in default binding reconciled by the API server"
-        ));
-    }
     let role = format!("{} {}", b.role_kind, b.role_name);
     let admin = (b.role_kind == "ClusterRole" && b.role_name == "cluster-admin")
         || referenced_role_is_admin(r, ctx, b.role_kind, b.role_name);

@@ -77,6 +77,37 @@ pub(crate) fn is_builtin(r: &Resource) -> bool {
     label(r, "kubernetes.io/bootstrapping") == Some("rbac-defaults")
 }
 
+/// A user-written object and its description for messages: a built-in default
+/// (see `is_builtin`) comes back as `Err` with its PASS, as does the verdict of
+/// `read` on an object it cannot assess. `what` names the sort ("role", "binding").
+fn user_written<'a, T>(
+    r: &'a Resource,
+    read: fn(&'a Resource) -> Result<T, Outcome>,
+    what: &str,
+) -> Result<(T, String), Outcome> {
+    let t = read(r)?;
+    let who = describe(r);
+    if is_builtin(r) {
+        return Err(Outcome::Pass(format!(
+            "{who} is a built-in default {what} reconciled by the API server"
+        )));
+    }
+    Ok((t, who))
+}
+
+/// A role's rules, each with its index in `rules`.
+pub(crate) type Rules<'a> = Vec<(usize, &'a Value)>;
+
+/// The rules of a user-written Role or ClusterRole, with its description.
+pub(crate) fn user_role_rules(r: &Resource) -> Result<(Rules<'_>, String), Outcome> {
+    user_written(r, role_rules, "role")
+}
+
+/// A user-written RoleBinding or ClusterRoleBinding, with its description.
+pub(crate) fn user_binding(r: &Resource) -> Result<(Binding<'_>, String), Outcome> {
+    user_written(r, binding, "binding")
+}
+
 /// The string items of a list field; a lone string counts as a one-item list.
 pub(crate) fn str_list(v: Option<&Value>) -> Vec<&str> {
     match v {
@@ -237,16 +268,10 @@ pub(crate) fn deny_grants(
     allow_named: bool,
     what: &str,
 ) -> Outcome {
-    let rules = match role_rules(r) {
-        Ok(rules) => rules,
+    let (rules, who) = match user_role_rules(r) {
+        Ok(x) => x,
         Err(o) => return o,
     };
-    let who = describe(r);
-    if is_builtin(r) {
-        return Outcome::Pass(format!(
-            "{who} is a built-in default role reconciled by the API server"
-        ));
-    }
     let mut grants = Vec::new();
     for (i, rule) in &rules {
         if allow_named && is_name_limited(rule) {
@@ -273,16 +298,10 @@ pub(crate) fn deny_grants(
 
 /// The evaluation of the "no wildcard in field X" checks.
 pub(crate) fn deny_wildcard(r: &Resource, key: &str, what: &str) -> Outcome {
-    let rules = match role_rules(r) {
-        Ok(rules) => rules,
+    let (rules, who) = match user_role_rules(r) {
+        Ok(x) => x,
         Err(o) => return o,
     };
-    let who = describe(r);
-    if is_builtin(r) {
-        return Outcome::Pass(format!(
-            "{who} is a built-in default role reconciled by the API server"
-        ));
-    }
     let hits: Vec<String> = rules
         .iter()
         .filter(|(_, rule)| str_list(rule.get(key)).contains(&"*"))

@@ -1,6 +1,5 @@
-use super::pod::Pod;
+use super::pod::profile_not_unconfined;
 use crate::{Check, Ctx, Fixtures};
-use serde_json::Value;
 use yagura_model::{Outcome, Resource, Severity};
 
 const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
@@ -34,44 +33,18 @@ pub static CHECK: Check = Check {
     notes: "",
 };
 
-fn unconfined(profile: Option<&Value>) -> bool {
-    profile
-        .and_then(|p| p.get("type"))
-        .and_then(Value::as_str)
-        .is_some_and(|t| t.eq_ignore_ascii_case("Unconfined"))
-}
-
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let pod = match Pod::of(r) {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    let mut bad = Vec::new();
-    if unconfined(pod.sc("appArmorProfile")) {
-        bad.push("the pod sets appArmorProfile Unconfined".to_string());
-    }
-    for c in pod.containers() {
-        if unconfined(c.sc("appArmorProfile")) {
-            bad.push(format!("{} sets appArmorProfile Unconfined", c.label()));
-        }
-    }
-    for (k, v) in pod.annotations() {
-        let Some(container) = k.strip_prefix(ANNOTATION_PREFIX) else {
-            continue;
-        };
-        let value = v.as_str().unwrap_or("");
-        // The baseline profile allows only the runtime default and local profiles.
-        let allowed =
-            value.is_empty() || value == "runtime/default" || value.starts_with("localhost/");
-        if !allowed {
-            bad.push(format!(
-                "container \"{container}\" has AppArmor annotation {value}"
-            ));
-        }
-    }
-    if bad.is_empty() {
-        Outcome::Pass("no AppArmor profile is overridden to unconfined".into())
-    } else {
-        Outcome::Fail(bad.join("; "))
-    }
+    profile_not_unconfined(
+        r,
+        "appArmorProfile",
+        |k, v| {
+            let container = k.strip_prefix(ANNOTATION_PREFIX)?;
+            let value = v.as_str().unwrap_or("");
+            // The baseline profile allows only the runtime default and local profiles.
+            let allowed =
+                value.is_empty() || value == "runtime/default" || value.starts_with("localhost/");
+            (!allowed).then(|| format!("container \"{container}\" has AppArmor annotation {value}"))
+        },
+        "no AppArmor profile is overridden to unconfined",
+    )
 }

@@ -1,4 +1,4 @@
-use super::pod::{each_container, RUNNING};
+use super::pod::limit_set;
 use crate::{Check, Ctx, Fixtures};
 use yagura_model::{Outcome, Resource, Severity};
 
@@ -27,10 +27,5 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    each_container(r, RUNNING, "every container has a memory limit", |_, c| {
-        let set = c
-            .get("resources.limits.memory")
-            .is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
-        (!set).then(|| "has no memory limit".to_string())
-    })
+    limit_set(r, "memory", "memory limit")
 }

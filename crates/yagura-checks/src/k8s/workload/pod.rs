@@ -255,6 +255,83 @@ pub(crate) fn pod_flag_off(r: &Resource, field: &str, what: &str) -> Outcome {
     }
 }
 
+/// Every regular container must declare the probe `field`; `what` names it in
+/// messages ("liveness probe"). Run-to-completion workloads (Job, CronJob) pass:
+/// they serve no traffic and are not restarted on a hang.
+pub(crate) fn app_probe_declared(r: &Resource, field: &str, what: &str) -> Outcome {
+    let kind = r.attributes.get("kind").and_then(Value::as_str);
+    if matches!(kind, Some("Job" | "CronJob")) && Pod::of(r).is_ok() {
+        return Outcome::Pass(format!(
+            "a {} runs to completion; no {what} is needed",
+            kind.unwrap_or("Job")
+        ));
+    }
+    each_container(
+        r,
+        &[Role::App],
+        &format!("every container declares a {what}"),
+        |_, c| {
+            let set = c.get(field).is_some_and(|v| !v.is_null());
+            (!set).then(|| format!("has no {what}"))
+        },
+    )
+}
+
+/// Every running container must set `resources.limits.<resource>` to a non-empty
+/// value; `what` names the limit in messages ("CPU limit").
+pub(crate) fn limit_set(r: &Resource, resource: &str, what: &str) -> Outcome {
+    let path = format!("resources.limits.{resource}");
+    each_container(
+        r,
+        RUNNING,
+        &format!("every container has a {what}"),
+        |_, c| {
+            let set = c
+                .get(&path)
+                .is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
+            (!set).then(|| format!("has no {what}"))
+        },
+    )
+}
+
+/// Whether a `seccompProfile` / `appArmorProfile` object has type Unconfined.
+fn unconfined(profile: Option<&Value>) -> bool {
+    profile
+        .and_then(|p| p.get("type"))
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("Unconfined"))
+}
+
+/// FAIL when the pod or a container sets `securityContext.<key>` of type
+/// Unconfined, or when `annotation` objects to one of the pod's annotations (the
+/// legacy way of choosing a profile); PASS with `pass` otherwise.
+pub(crate) fn profile_not_unconfined(
+    r: &Resource,
+    key: &str,
+    annotation: impl Fn(&str, &Value) -> Option<String>,
+    pass: &str,
+) -> Outcome {
+    let pod = match Pod::of(r) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let mut bad = Vec::new();
+    if unconfined(pod.sc(key)) {
+        bad.push(format!("the pod sets {key} Unconfined"));
+    }
+    for c in pod.containers() {
+        if unconfined(c.sc(key)) {
+            bad.push(format!("{} sets {key} Unconfined", c.label()));
+        }
+    }
+    bad.extend(pod.annotations().filter_map(|(k, v)| annotation(k, v)));
+    if bad.is_empty() {
+        Outcome::Pass(pass.to_string())
+    } else {
+        Outcome::Fail(bad.join("; "))
+    }
+}
+
 /// Capability names as written (`NET_RAW`, `CAP_NET_RAW`, `net_raw`), normalized.
 pub(crate) fn capability_names(v: Option<&Value>) -> Vec<String> {
     list(v)

@@ -1,6 +1,5 @@
-use super::pod::{each_container, Pod, Role};
+use super::pod::app_probe_declared;
 use crate::{Check, Ctx, Fixtures};
-use serde_json::Value;
 use yagura_model::{Outcome, Resource, Severity};
 
 pub static CHECK: Check = Check {
@@ -24,20 +23,5 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let kind = r.attributes.get("kind").and_then(Value::as_str);
-    if matches!(kind, Some("Job" | "CronJob")) && Pod::of(r).is_ok() {
-        return Outcome::Pass(format!(
-            "a {} runs to completion; no readiness probe is needed",
-            kind.unwrap_or("Job")
-        ));
-    }
-    each_container(
-        r,
-        &[Role::App],
-        "every container declares a readiness probe",
-        |_, c| {
-            let set = c.get("readinessProbe").is_some_and(|v| !v.is_null());
-            (!set).then(|| "has no readiness probe".to_string())
-        },
-    )
+    app_probe_declared(r, "readinessProbe", "readiness probe")
 }

@@ -1,6 +1,5 @@
-use super::pod::Pod;
+use super::pod::profile_not_unconfined;
 use crate::{Check, Ctx, Fixtures};
-use serde_json::Value;
 use yagura_model::{Outcome, Resource, Severity};
 
 pub static CHECK: Check = Check {
@@ -33,37 +32,16 @@ pub static CHECK: Check = Check {
     notes: "",
 };
 
-fn unconfined(profile: Option<&Value>) -> bool {
-    profile
-        .and_then(|p| p.get("type"))
-        .and_then(Value::as_str)
-        .is_some_and(|t| t.eq_ignore_ascii_case("Unconfined"))
-}
-
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
-    let pod = match Pod::of(r) {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    let mut bad = Vec::new();
-    if unconfined(pod.sc("seccompProfile")) {
-        bad.push("the pod sets seccompProfile Unconfined".to_string());
-    }
-    for c in pod.containers() {
-        if unconfined(c.sc("seccompProfile")) {
-            bad.push(format!("{} sets seccompProfile Unconfined", c.label()));
-        }
-    }
-    for (k, v) in pod.annotations() {
-        let legacy = k == "seccomp.security.alpha.kubernetes.io/pod"
-            || k.starts_with("container.seccomp.security.alpha.kubernetes.io/");
-        if legacy && v.as_str() == Some("unconfined") {
-            bad.push(format!("annotation {k} is unconfined"));
-        }
-    }
-    if bad.is_empty() {
-        Outcome::Pass("no seccomp profile is set to Unconfined".into())
-    } else {
-        Outcome::Fail(bad.join("; "))
-    }
+    profile_not_unconfined(
+        r,
+        "seccompProfile",
+        |k, v| {
+            let legacy = k == "seccomp.security.alpha.kubernetes.io/pod"
+                || k.starts_with("container.seccomp.security.alpha.kubernetes.io/");
+            (legacy && v.as_str() == Some("unconfined"))
+                .then(|| format!("annotation {k} is unconfined"))
+        },
+        "no seccomp profile is set to Unconfined",
+    )
 }
