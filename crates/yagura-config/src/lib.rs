@@ -57,6 +57,8 @@ struct RawConfig {
     fix: RawFix,
     #[serde(default)]
     policy_dirs: Vec<PathBuf>,
+    #[serde(default)]
+    exclude_paths: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -100,6 +102,9 @@ pub struct Config {
     pub fix_allow: Vec<String>,
     /// Relative paths are resolved against the config file's folder.
     pub policy_dirs: Vec<PathBuf>,
+    /// Globs over paths relative to the scanned folder (`tests/fixtures/**`) that
+    /// code and secret scans skip; validated when the file is read.
+    pub exclude_paths: Vec<String>,
 }
 
 fn glob(file: &Path, index: usize, what: &str, pattern: &str) -> Result<GlobMatcher, ConfigError> {
@@ -200,8 +205,17 @@ impl Config {
                 expires: s.expires,
             });
         }
+        for (i, pattern) in raw.exclude_paths.iter().enumerate() {
+            Glob::new(pattern).map_err(|e| ConfigError::Parse {
+                file: path.to_path_buf(),
+                line: 0,
+                column: 0,
+                message: format!("exclude_paths[{}]: bad pattern `{pattern}`: {e}", i + 1),
+            })?;
+        }
         Ok(Config {
             file: Some(path.to_path_buf()),
+            exclude_paths: raw.exclude_paths,
             suppressions,
             fix_allow: raw.fix.allow,
             policy_dirs: raw

@@ -106,11 +106,46 @@ pub fn sniff(label: &str, text: &str) -> Option<FileKind> {
     None
 }
 
+/// Paths the user excluded (`exclude_paths` in yagura.yaml), matched against the
+/// path relative to the folder being scanned.
+#[derive(Debug, Clone, Default)]
+pub struct Exclude(Option<globset::GlobSet>);
+
+impl Exclude {
+    pub fn new(patterns: &[String]) -> Result<Self, globset::Error> {
+        if patterns.is_empty() {
+            return Ok(Exclude(None));
+        }
+        let mut b = globset::GlobSetBuilder::new();
+        for p in patterns {
+            b.add(globset::Glob::new(p)?);
+            // `dir` and `dir/` also exclude everything below.
+            let trimmed = p.trim_end_matches('/');
+            if !trimmed.ends_with("**") {
+                b.add(globset::Glob::new(&format!("{trimmed}/**"))?);
+            }
+        }
+        Ok(Exclude(Some(b.build()?)))
+    }
+
+    /// Whether `path` (below `root`) is excluded.
+    pub fn matches(&self, root: &Path, path: &Path) -> bool {
+        let Some(set) = &self.0 else { return false };
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let rel = rel.strip_prefix(".").unwrap_or(rel);
+        set.is_match(rel)
+    }
+}
+
 pub fn walk(paths: &[PathBuf]) -> Found {
+    walk_excluding(paths, &Exclude::default())
+}
+
+pub fn walk_excluding(paths: &[PathBuf], exclude: &Exclude) -> Found {
     let mut found = Found::default();
     for p in paths {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk_dir(p, 0, &mut found),
+            Ok(m) if m.is_dir() => walk_dir(p, p, exclude, 0, &mut found),
             Ok(_) => match classify(p) {
                 Some(FileKind::TerraformHcl) => {
                     let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -134,7 +169,7 @@ pub fn walk(paths: &[PathBuf]) -> Found {
     found
 }
 
-fn walk_dir(dir: &Path, depth: usize, found: &mut Found) {
+fn walk_dir(root: &Path, dir: &Path, exclude: &Exclude, depth: usize, found: &mut Found) {
     if depth > MAX_DEPTH {
         found.issues.push(ParseIssue {
             file: dir.display().to_string(),
@@ -159,6 +194,9 @@ fn walk_dir(dir: &Path, depth: usize, found: &mut Found) {
     let is_chart = entries.iter().any(|e| e.file_name() == "Chart.yaml");
     for e in entries {
         let path = e.path();
+        if exclude.matches(root, &path) {
+            continue;
+        }
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_dir() {
             let name = e.file_name();
@@ -174,7 +212,7 @@ fn walk_dir(dir: &Path, depth: usize, found: &mut Found) {
                 ));
                 continue;
             }
-            walk_dir(&path, depth + 1, found);
+            walk_dir(root, &path, exclude, depth + 1, found);
         } else if ft.is_file() || ft.is_symlink() {
             match classify(&path) {
                 Some(FileKind::TerraformHcl) => {
@@ -193,11 +231,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn exclusions_match_relative_paths_and_folders() {
+        let ex = Exclude::new(&["tests/fixtures".into(), "**/*.generated.yaml".into()]).unwrap();
+        let root = Path::new("./repo");
+        assert!(ex.matches(root, Path::new("./repo/tests/fixtures/bad.tf")));
+        assert!(ex.matches(root, Path::new("./repo/tests/fixtures")));
+        assert!(ex.matches(root, Path::new("./repo/k8s/x.generated.yaml")));
+        assert!(!ex.matches(root, Path::new("./repo/tests/unit.tf")));
+        let dot = Exclude::new(&["vendor/**".into()]).unwrap();
+        assert!(dot.matches(Path::new("."), Path::new("./vendor/a/main.tf")));
+        assert!(Exclude::new(&["a/[".into()]).is_err());
+    }
+
+    #[test]
     fn names() {
-        assert_eq!(classify(Path::new("a/main.tf")), Some(FileKind::TerraformHcl));
-        assert_eq!(classify(Path::new("p.tfplan.json")), Some(FileKind::TerraformPlan));
-        assert_eq!(classify(Path::new("x/Dockerfile")), Some(FileKind::Dockerfile));
-        assert_eq!(classify(Path::new("api.Dockerfile")), Some(FileKind::Dockerfile));
+        assert_eq!(
+            classify(Path::new("a/main.tf")),
+            Some(FileKind::TerraformHcl)
+        );
+        assert_eq!(
+            classify(Path::new("p.tfplan.json")),
+            Some(FileKind::TerraformPlan)
+        );
+        assert_eq!(
+            classify(Path::new("x/Dockerfile")),
+            Some(FileKind::Dockerfile)
+        );
+        assert_eq!(
+            classify(Path::new("api.Dockerfile")),
+            Some(FileKind::Dockerfile)
+        );
         assert_eq!(classify(Path::new("k.YAML")), Some(FileKind::Candidate));
         assert_eq!(classify(Path::new("README.md")), None);
     }

@@ -29,6 +29,8 @@ pub struct Options {
     pub terraform: yagura_terraform::Options,
     /// CloudFormation parameter overrides (`Name=Value`).
     pub cfn_parameters: Vec<(String, String)>,
+    /// Paths not to scan.
+    pub exclude: discover::Exclude,
 }
 
 /// What an IaC scan produced, before evaluation.
@@ -84,7 +86,7 @@ fn split_lines(text: &str) -> Vec<String> {
 
 /// Scans files and folders.
 pub fn scan_paths(paths: &[PathBuf], opts: &Options) -> IacScan {
-    let found = discover::walk(paths);
+    let found = discover::walk_excluding(paths, &opts.exclude);
     let mut scan = IacScan {
         issues: found.issues.clone(),
         not_assessed: found.not_assessed.clone(),

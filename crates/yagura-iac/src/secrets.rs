@@ -18,11 +18,20 @@ pub fn to_finding(s: &SecretFinding) -> Finding {
     let check = format!("{CODE_PREFIX}{}", s.detector_id);
     let (resource_id, file_label) = match &s.commit {
         Some(c) => (
-            format!("git:{}:{}#{}", c.id, s.file, &s.fingerprint[..s.fingerprint.len().min(16)]),
+            format!(
+                "git:{}:{}#{}",
+                c.id,
+                s.file,
+                &s.fingerprint[..s.fingerprint.len().min(16)]
+            ),
             format!("{} (commit {})", s.file, &c.id[..c.id.len().min(12)]),
         ),
         None => (
-            format!("{}#{}", s.file, &s.fingerprint[..s.fingerprint.len().min(16)]),
+            format!(
+                "{}#{}",
+                s.file,
+                &s.fingerprint[..s.fingerprint.len().min(16)]
+            ),
             s.file.clone(),
         ),
     };

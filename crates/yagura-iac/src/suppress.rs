@@ -89,7 +89,10 @@ fn is_comment_only(line: &str) -> bool {
 
 /// Finds the comments on or above each resource of one file. `lines` is the file
 /// text split into lines.
-pub fn from_comments(resources: &[Resource], file_lines: &HashMap<String, Vec<String>>) -> Vec<InlineSuppression> {
+pub fn from_comments(
+    resources: &[Resource],
+    file_lines: &HashMap<String, Vec<String>>,
+) -> Vec<InlineSuppression> {
     let mut out = Vec::new();
     for r in resources {
         let Some(loc) = &r.location else { continue };
@@ -110,7 +113,9 @@ pub fn from_comments(resources: &[Resource], file_lines: &HashMap<String, Vec<St
             }
         }
         for n in numbered {
-            let Some(text) = lines.get(n as usize - 1) else { continue };
+            let Some(text) = lines.get(n as usize - 1) else {
+                continue;
+            };
             for (code, reason) in parse_comment(text) {
                 out.push(InlineSuppression {
                     resource_id: r.id.clone(),
@@ -129,7 +134,10 @@ pub fn from_comments(resources: &[Resource], file_lines: &HashMap<String, Vec<St
 /// or new lines.
 pub fn from_annotations(resources: &[Resource]) -> Vec<InlineSuppression> {
     let mut out = Vec::new();
-    for r in resources.iter().filter(|r| r.source == SourceKind::Kubernetes) {
+    for r in resources
+        .iter()
+        .filter(|r| r.source == SourceKind::Kubernetes)
+    {
         let Some(text) = r
             .attributes
             .pointer("/metadata/annotations")
@@ -142,7 +150,11 @@ pub fn from_annotations(resources: &[Resource]) -> Vec<InlineSuppression> {
             .location
             .clone()
             .unwrap_or_else(|| Location::lines(r.id.clone(), 1, 1));
-        for entry in text.split([';', '\n']).map(str::trim).filter(|e| !e.is_empty()) {
+        for entry in text
+            .split([';', '\n'])
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
             let (code, reason) = match entry.split_once('=') {
                 Some((c, why)) => (c.trim(), why.trim()),
                 None => (entry, ""),
@@ -151,11 +163,7 @@ pub fn from_annotations(resources: &[Resource]) -> Vec<InlineSuppression> {
                 resource_id: r.id.clone(),
                 code: code.to_string(),
                 reason: (!reason.is_empty()).then(|| reason.to_string()),
-                origin: format!(
-                    "{}:{} (annotation)",
-                    loc.file,
-                    loc.start_line.unwrap_or(1)
-                ),
+                origin: format!("{}:{} (annotation)", loc.file, loc.start_line.unwrap_or(1)),
                 location: loc.clone(),
             });
         }
@@ -169,7 +177,10 @@ pub fn apply(findings: &mut [Finding], suppressions: &[InlineSuppression]) -> us
     let mut by_resource: HashMap<&str, Vec<(&InlineSuppression, GlobMatcher)>> = HashMap::new();
     for s in suppressions.iter().filter(|s| s.reason.is_some()) {
         if let Some(m) = s.matcher() {
-            by_resource.entry(s.resource_id.as_str()).or_default().push((s, m));
+            by_resource
+                .entry(s.resource_id.as_str())
+                .or_default()
+                .push((s, m));
         }
     }
     let mut muted = 0;
@@ -272,8 +283,14 @@ mod tests {
             mk("K8S-POD-002", Status::Pass),
         ];
         assert_eq!(apply(&mut fs, &s), 2);
-        assert_eq!(fs[0].muted.as_ref().map(|m| m.reason.as_str()), Some("needs host network"));
-        assert_eq!(fs[1].muted.as_ref().map(|m| m.reason.as_str()), Some("batch job"));
+        assert_eq!(
+            fs[0].muted.as_ref().map(|m| m.reason.as_str()),
+            Some("needs host network")
+        );
+        assert_eq!(
+            fs[1].muted.as_ref().map(|m| m.reason.as_str()),
+            Some("batch job")
+        );
         assert!(fs[2].muted.is_none(), "no reason, no mute");
         assert!(fs[3].muted.is_none());
     }

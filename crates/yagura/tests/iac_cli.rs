@@ -74,6 +74,14 @@ resource "aws_s3_bucket_acl" "data" {
   acl    = var.public ? "public-read" : "private"
 }
 
+resource "aws_s3_bucket_public_access_block" "data" {
+  bucket                  = aws_s3_bucket.data.id
+  block_public_acls       = !var.public
+  ignore_public_acls      = !var.public
+  block_public_policy     = true
+  restrict_public_buckets = true
+}
+
 # yagura:ignore AWS-RDS-001 dev database holds synthetic data only
 resource "aws_db_instance" "dev" {
   identifier          = "dev"
@@ -377,4 +385,44 @@ fn secrets_command_and_bad_rule_file() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("bad.toml"), "{err}");
+}
+
+#[test]
+fn excluded_paths_are_not_scanned() {
+    let repo = tempfile::tempdir().unwrap();
+    let d = repo.path();
+    write(d, "infra/main.tf", MAIN_TF);
+    write(d, "tests/fixtures/broken.tf", "resource \"x\" {\n");
+    write(
+        d,
+        "tests/fixtures/leak.env",
+        &format!("AWS_ACCESS_KEY_ID={}\n", fake_aws_key_id()),
+    );
+    write(d, "yagura.yaml", "exclude_paths:\n  - tests/fixtures\n");
+    let db = d.join("y.db");
+    let o = yagura_in(
+        d,
+        &db,
+        &["scan", "iac", ".", "--no-store", "-f", "json"],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report = json(&o);
+    assert!(report["errors"].as_array().unwrap().is_empty());
+    assert!(!report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["check"].as_str().unwrap().starts_with("SECRET-")));
+    assert!(!find(&report, "AWS-S3-003", "FAIL").is_empty());
+
+    write(d, "yagura.yaml", "exclude_paths:\n  - \"a/[\"\n");
+    let o = yagura_in(d, &db, &["scan", "iac", ".", "--no-store"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("exclude_paths"));
 }

@@ -56,7 +56,9 @@ pub fn collect_iac(
     args: &IacArgs,
     secrets: Option<&SecretsArgs>,
 ) -> Result<Collected> {
+    let exclude = exclusions()?;
     let opts = yagura_iac::Options {
+        exclude: exclude.clone(),
         terraform: yagura_iac::TerraformOptions {
             vars: pairs("--var", &args.vars)?,
             var_files: args.var_files.clone(),
@@ -146,8 +148,15 @@ fn scan_secrets_text(text: &str, args: &SecretsArgs) -> Result<Collected> {
     Ok(c)
 }
 
+/// `exclude_paths` of ./yagura.yaml, shared by code and secret scans.
+fn exclusions() -> Result<yagura_iac::discover::Exclude> {
+    let config = yagura_config::Config::discover(Path::new("."))?;
+    yagura_iac::discover::Exclude::new(&config.exclude_paths).context("yagura.yaml: exclude_paths")
+}
+
 pub fn collect_secrets(paths: &[PathBuf], args: &SecretsArgs) -> Result<Collected> {
     let s = scanner(args)?;
+    let exclude = exclusions()?;
     let mut c = Collected::new("secrets", scope("secrets", paths));
     c.targets = paths.iter().map(|p| p.display().to_string()).collect();
     let (mut files, mut bytes) = (0u64, 0u64);
@@ -169,7 +178,12 @@ pub fn collect_secrets(paths: &[PathBuf], args: &SecretsArgs) -> Result<Collecte
         pb.finish_and_clear();
         files += out.files_scanned;
         bytes += out.bytes_scanned;
-        c.findings.extend(yagura_iac::secrets::to_findings(&out));
+        let kept = out
+            .findings
+            .iter()
+            .filter(|f| !exclude.matches(p, Path::new(&f.file)))
+            .map(yagura_iac::secrets::to_finding);
+        c.findings.extend(kept);
         c.errors.extend(
             out.errors
                 .iter()
