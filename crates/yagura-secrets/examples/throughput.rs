@@ -68,7 +68,7 @@ const KEYWORD_LINES: &[&str] = &[
     "    tokens = tokenizer.tokenize({a}); next_token = tokens[{n}]",
 ];
 fn gen_line(rng: &mut Rng, out: &mut String) {
-    let tpl = if rng.next() % 20 == 0 {
+    let tpl = if rng.next().is_multiple_of(20) {
         rng.pick(KEYWORD_LINES)
     } else {
         rng.pick(LINES)

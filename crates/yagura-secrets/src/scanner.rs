@@ -400,14 +400,14 @@ impl Scanner {
                 }
             }
         }
-        // The prefilter reports non-overlapping matches (much faster than
-        // overlapping ones). A keyword occurrence it skips always overlaps a
-        // reported one on the same line, so each keyword also triggers the rules
-        // of every keyword that can overlap it.
+        // The prefilter search restarts one byte after each match start (see
+        // scan_inner), which finds every keyword occurrence except those that
+        // contain the reported keyword; so a keyword also triggers the rules of
+        // every longer keyword containing it.
         let direct = keyword_rules.clone();
         for (i, a) in patterns.iter().enumerate() {
             for (j, b) in patterns.iter().enumerate() {
-                if i != j && can_overlap(a.as_bytes(), b.as_bytes()) {
+                if i != j && b.len() > a.len() && contains(b.as_bytes(), a.as_bytes()) {
                     for &r in &direct[j] {
                         if !keyword_rules[i].contains(&r) {
                             keyword_rules[i].push(r);
@@ -515,7 +515,12 @@ impl Scanner {
             let mut open: Vec<(usize, usize)> = Vec::new();
             let mut touched: Vec<u32> = Vec::new();
             let mut last: Option<(usize, usize, usize)> = None; // line start, end, multiline end
-            for m in ac.find_iter(data) {
+            let mut pos = 0;
+            // Earliest-ending match, then restart just after its start: unlike a
+            // non-overlapping iterator this also finds keywords that overlap the
+            // previous one, and it is far cheaper than a full overlapping search.
+            while let Some(m) = ac.find(aho_corasick::Input::new(data).span(pos..data.len())) {
+                pos = m.start() + 1;
                 let (ls, le, me) = match last {
                     Some((ls, le, me)) if m.start() >= ls && m.end() <= le => (ls, le, me),
                     _ => {
@@ -842,16 +847,8 @@ impl Scanner {
     }
 }
 
-/// Whether occurrences of two (lower-cased) keywords can overlap in a text:
-/// one contains the other, or a suffix of one is a prefix of the other.
-fn can_overlap(a: &[u8], b: &[u8]) -> bool {
-    let contains = |h: &[u8], n: &[u8]| n.is_empty() || h.windows(n.len()).any(|w| w == n);
-    if contains(a, b) || contains(b, a) {
-        return true;
-    }
-    let suffix_prefix =
-        |x: &[u8], y: &[u8]| (1..x.len().min(y.len())).any(|k| x[x.len() - k..] == y[..k]);
-    suffix_prefix(a, b) || suffix_prefix(b, a)
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    memmem::find(hay, needle).is_some()
 }
 
 /// Copies the fields of a candidate so allowlists can override `path_hits`.
@@ -978,43 +975,6 @@ mod tests {
         assert_eq!(translate_go("\\{x\\}"), "\\{x\\}");
         for p in ["x{{[^}]+}}", "[]a]{1}", "\\Qa.b\\E", "a{,3}", "{x}"] {
             assert!(regex::Regex::new(&translate_go(p)).is_ok(), "{p}");
-        }
-    }
-}
-
-#[cfg(test)]
-mod stats {
-    /// Prefilter statistics on a tree (manual: `YSC_STATS=DIR cargo test stats -- --nocapture`).
-    #[test]
-    fn prefilter_stats() {
-        let Ok(dir) = std::env::var("YSC_STATS") else {
-            return;
-        };
-        let sc = super::Scanner::new(crate::Config::builtin()).unwrap();
-        let ac = sc.prefilter.as_ref().unwrap();
-        let mut per_kw = vec![0u64; sc.keyword_rules.len()];
-        let mut bytes = 0;
-        for e in ignore::WalkBuilder::new(dir).build().flatten() {
-            if e.file_type().is_some_and(|t| t.is_file()) {
-                let d = std::fs::read(e.path()).unwrap();
-                bytes += d.len();
-                for m in ac.find_overlapping_iter(&d) {
-                    per_kw[m.pattern().as_usize()] += 1;
-                }
-            }
-        }
-        let pats: Vec<(u64, usize)> = {
-            let mut v: Vec<_> = per_kw.iter().copied().zip(0..).collect();
-            v.sort_unstable_by(|a, b| b.cmp(a));
-            v
-        };
-        println!("bytes {bytes}, kind {:?}", ac.kind());
-        for (n, i) in pats.iter().take(15) {
-            let rules: Vec<&str> = sc.keyword_rules[*i]
-                .iter()
-                .map(|&r| sc.rules[r as usize].rule.id.as_str())
-                .collect();
-            println!("{n:9} pattern#{i} rules {rules:?}");
         }
     }
 }

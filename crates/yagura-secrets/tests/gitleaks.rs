@@ -214,4 +214,21 @@ keywords = ["CDEFGH"]
     assert_eq!(f[0].detector_id, "second");
     let f = sc.scan_bytes("f", b"x = abcdef=493817\n");
     assert_eq!(f[0].detector_id, "first");
+
+    // A keyword containing a shorter one that ends first.
+    let t = r#"
+[[rules]]
+id = "short"
+regex = '''secret=([0-9]{6})'''
+keywords = ["secret"]
+
+[[rules]]
+id = "long"
+regex = '''my_secret_key=([0-9]{6})'''
+keywords = ["my_secret_key"]
+"#;
+    let sc = Scanner::new(Config::from_gitleaks_str(t, None).unwrap()).unwrap();
+    let f = sc.scan_bytes("f", b"my_secret_key=493817\n");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].detector_id, "long");
 }
