@@ -8,7 +8,7 @@ import sys
 # property -> (yagura check, Checkov checks that test the same thing)
 PAIRS = {
     "s3_public_access_block": ("AWS-S3-001", ["CKV2_AWS_6"]),
-    "s3_encryption": ("AWS-S3-005", ["CKV_AWS_145", "CKV_AWS_19"]),
+    "s3_kms_encryption": ("AWS-S3-011", ["CKV_AWS_145"]),
     "s3_versioning": ("AWS-S3-009", ["CKV_AWS_21"]),
     "s3_logging": ("AWS-S3-006", ["CKV_AWS_18"]),
     "sg_admin_ports_open": ("AWS-EC2-001", ["CKV_AWS_24", "CKV_AWS_25"]),
@@ -24,7 +24,7 @@ PAIRS = {
     "dynamodb_pitr": ("AWS-DYNAMODB-001", ["CKV_AWS_28"]),
     "logs_retention_365": ("AWS-LOGS-001", ["CKV_AWS_338"]),
     "logs_kms": ("AWS-LOGS-002", ["CKV_AWS_158"]),
-    "iam_admin_policy": ("AWS-IAM-012", ["CKV_AWS_62", "CKV_AWS_1"]),
+    "iam_admin_policy": ("AWS-IAM-021", ["CKV_AWS_62", "CKV_AWS_1"]),
     "ecr_immutable_tags": ("AWS-ECR-002", ["CKV_AWS_51"]),
     "ecr_scan_on_push": ("AWS-ECR-001", ["CKV_AWS_163"]),
     "efs_encrypted": ("AWS-EFS-001", ["CKV_AWS_42"]),

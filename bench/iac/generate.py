@@ -16,7 +16,7 @@ import random
 import sys
 
 PROPS = [
-    "s3_public_access_block", "s3_encryption", "s3_versioning", "s3_logging",
+    "s3_public_access_block", "s3_kms_encryption", "s3_versioning", "s3_logging",
     "sg_admin_ports_open", "rds_encrypted", "rds_public", "rds_multi_az",
     "rds_deletion_protection", "ebs_encrypted", "ec2_imdsv2", "kms_rotation",
     "trail_log_validation", "trail_kms", "dynamodb_pitr", "logs_retention_365",
@@ -39,7 +39,7 @@ class Truth:
 def s3(rng, t, name, tag):
     pab, enc, ver, log = (rng.random() < 0.6 for _ in range(4))
     t.note("s3_public_access_block", not pab)
-    t.note("s3_encryption", not enc)
+    t.note("s3_kms_encryption", not enc)
     t.note("s3_versioning", not ver)
     t.note("s3_logging", not log)
     out = [f'resource "aws_s3_bucket" "{name}" {{\n  bucket = "corp-{tag}-{name}"\n  tags = {{\n    team = "data"\n    env  = "{tag}"\n  }}\n}}\n']

@@ -21,6 +21,8 @@ YAGURA="$CARGO_TARGET_DIR/release/yagura"
 measure() { # name, command...
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.stdout" 2>"$OUT/$name.stderr" || true
+  # GNU time prefixes a line when the command exits non-zero (Checkov does on findings).
+  tail -n 1 "$OUT/$name.time" >"$OUT/$name.t" && mv "$OUT/$name.t" "$OUT/$name.time"
   read -r secs kib <"$OUT/$name.time"
   printf '%-22s %8.2f s %8.0f MiB\n' "$name" "$secs" "$((kib / 1024))"
 }
@@ -29,7 +31,7 @@ echo "Checkov $("$VENV/bin/checkov" --version), yagura $("$YAGURA" --version | a
 for corpus in flat modules; do
   dir="$OUT/corpus/$corpus"
   measure "yagura-$corpus" "$YAGURA" scan iac "$dir" --no-secrets --no-store -f json -o "$OUT/yagura-$corpus.json"
-  measure "checkov-$corpus" "$VENV/bin/checkov" -d "$dir" --framework terraform -o json --quiet --compact --output-file-path "$OUT/checkov-$corpus-out"
+  measure "checkov-$corpus" "$VENV/bin/checkov" -d "$dir" --framework terraform --skip-download -o json --quiet --compact --output-file-path "$OUT/checkov-$corpus-out"
   cp "$OUT/checkov-$corpus-out/results_json.json" "$OUT/checkov-$corpus.json"
 done
 for corpus in flat modules; do

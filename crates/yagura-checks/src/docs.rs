@@ -14,7 +14,10 @@ pub fn catalogue_markdown() -> String {
          Regenerate with `YAGURA_UPDATE_DOCS=1 cargo test -p yagura-checks --test docs`.\n"
     );
     let _ = writeln!(s, "{} checks.\n", checks.len());
-    let iac: Vec<_> = checks.iter().filter(|c| !c.iac_formats().is_empty()).collect();
+    let iac: Vec<_> = checks
+        .iter()
+        .filter(|c| !c.iac_formats().is_empty())
+        .collect();
     let _ = writeln!(
         s,
         "{} of them run on infrastructure code (each proven by a passing and a failing fixture per format):\n",
@@ -53,7 +56,10 @@ pub fn catalogue_markdown() -> String {
         );
     }
     let _ = writeln!(s, "\n## Catalogue\n");
-    let _ = writeln!(s, "| code | severity | resource | title | IaC | frameworks |");
+    let _ = writeln!(
+        s,
+        "| code | severity | resource | title | IaC | frameworks |"
+    );
     let _ = writeln!(s, "|---|---|---|---|---|---|");
     for c in checks {
         let _ = writeln!(

@@ -185,7 +185,10 @@ mod embedded {
         for (code, formats) in support() {
             let check = find(&code).expect("fixture dir names a check");
             let embedded: BTreeSet<&str> = check.iac_formats().iter().copied().collect();
-            assert_eq!(embedded, formats, "{code}: rebuild to refresh the embedded table");
+            assert_eq!(
+                embedded, formats,
+                "{code}: rebuild to refresh the embedded table"
+            );
         }
     }
 }

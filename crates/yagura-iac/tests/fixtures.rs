@@ -46,7 +46,11 @@ fn checks_per_iac_format() {
         support.len()
     );
     // The bar: at least 150 checks apply to IaC, AWS checks on code included.
-    assert!(support.len() >= 150, "only {} checks run on IaC", support.len());
+    assert!(
+        support.len() >= 150,
+        "only {} checks run on IaC",
+        support.len()
+    );
     for f in ["terraform", "cloudformation", "kubernetes", "dockerfile"] {
         assert!(per_format.get(f).copied().unwrap_or(0) > 0, "no {f} checks");
     }

@@ -35,13 +35,29 @@ fn a_tree_with_every_format_and_broken_files_is_still_scanned() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(d, "tf/main.tf", BUCKET.as_bytes());
-    write(d, "tf/broken/main.tf", b"resource \"aws_s3_bucket\" \"x\" {\n  bucket = \n");
+    write(
+        d,
+        "tf/broken/main.tf",
+        b"resource \"aws_s3_bucket\" \"x\" {\n  bucket = \n",
+    );
     write(d, "k8s/pod.yaml", POD.as_bytes());
-    write(d, "k8s/bad.yaml", b"apiVersion: v1\nkind: Pod\nmetadata: [\n");
-    write(d, "docker/Dockerfile", b"FROM alpine:3.20\nRUN apk add curl\n");
+    write(
+        d,
+        "k8s/bad.yaml",
+        b"apiVersion: v1\nkind: Pod\nmetadata: [\n",
+    );
+    write(
+        d,
+        "docker/Dockerfile",
+        b"FROM alpine:3.20\nRUN apk add curl\n",
+    );
     write(d, "bin/blob.json", &[0u8, 159, 146, 150, 0, 1, 2]);
     write(d, "notes/readme.yaml", b"title: not infrastructure\n");
-    write(d, "chart/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n");
+    write(
+        d,
+        "chart/Chart.yaml",
+        b"apiVersion: v2\nname: c\nversion: 0.1.0\n",
+    );
     write(
         d,
         "chart/templates/deploy.yaml",
@@ -77,10 +93,18 @@ fn a_tree_with_every_format_and_broken_files_is_still_scanned() {
         scan.issues.iter().any(|i| i.file.ends_with("blob.json")),
         "{issues:?}"
     );
-    assert!(!issues.iter().any(|i| i.contains(".terraform")), "{issues:?}");
-    assert!(!issues.iter().any(|i| i.contains("readme.yaml")), "{issues:?}");
     assert!(
-        scan.not_assessed.iter().any(|(p, _)| p.ends_with("templates")),
+        !issues.iter().any(|i| i.contains(".terraform")),
+        "{issues:?}"
+    );
+    assert!(
+        !issues.iter().any(|i| i.contains("readme.yaml")),
+        "{issues:?}"
+    );
+    assert!(
+        scan.not_assessed
+            .iter()
+            .any(|(p, _)| p.ends_with("templates")),
         "{:?}",
         scan.not_assessed
     );
@@ -91,7 +115,10 @@ fn a_tree_with_every_format_and_broken_files_is_still_scanned() {
         .iter()
         .map(|s| (s.code.as_str(), s.reason.as_deref()))
         .collect();
-    assert!(sup.contains(&("AWS-S3-006", Some("logs are shipped by CloudTrail data events"))));
+    assert!(sup.contains(&(
+        "AWS-S3-006",
+        Some("logs are shipped by CloudTrail data events")
+    )));
     assert!(sup.contains(&("K8S-POD-001", Some("reviewed"))));
     assert!(sup.contains(&("K8S-POD-002", None)));
     assert_eq!(

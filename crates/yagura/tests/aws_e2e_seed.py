@@ -273,7 +273,16 @@ def seed_s3(a):
     )
     s3.put_bucket_encryption(
         Bucket="e2e-s3-pass",
-        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": "arn:aws:kms:us-east-1:123456789012:alias/e2e-s3",
+                    }
+                }
+            ]
+        },
     )
     s3.put_bucket_logging(
         Bucket="e2e-s3-pass",

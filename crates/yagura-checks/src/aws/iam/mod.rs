@@ -7,6 +7,7 @@ mod password_min_length;
 mod password_policy;
 mod password_reuse;
 mod policy_full_admin;
+mod policy_grants_admin;
 mod policy_service_wildcard;
 mod role_trust_public;
 mod root_access_key;
@@ -43,4 +44,5 @@ pub(crate) static CHECKS: &[&crate::Check] = &[
     &policy_service_wildcard::CHECK,
     &user_inactive::CHECK,
     &role_trust_public::CHECK,
+    &policy_grants_admin::CHECK,
 ];

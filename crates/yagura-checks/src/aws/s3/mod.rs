@@ -3,6 +3,7 @@ mod bucket_acls_disabled;
 mod bucket_block_public_access;
 mod bucket_default_encryption;
 mod bucket_deny_insecure_transport;
+mod bucket_kms_encryption;
 mod bucket_lifecycle;
 mod bucket_mfa_delete;
 mod bucket_no_public_read;
@@ -24,4 +25,5 @@ pub(crate) static CHECKS: &[&crate::Check] = &[
     &bucket_lifecycle::CHECK,
     &bucket_versioning::CHECK,
     &bucket_mfa_delete::CHECK,
+    &bucket_kms_encryption::CHECK,
 ];
