@@ -354,7 +354,10 @@ fn adapted_resources_carry_source_id_and_location() {
     assert_eq!(anon.id, "cloudformation:t.yaml#Anon");
     assert_eq!(anon.location, Some(raw(&out, "Anon").location.clone()));
     // Defaults of properties not written are observed values.
-    assert_eq!(anon.attributes["public_access_block"], Value::Null);
+    assert_eq!(
+        anon.attributes["public_access_block"],
+        json!({"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": true, "restrict_public_buckets": true})
+    );
     assert_eq!(anon.attributes["ownership"], "BucketOwnerEnforced");
     assert_eq!(anon.attributes["versioning"]["status"], Value::Null);
 }
