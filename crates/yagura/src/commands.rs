@@ -129,6 +129,22 @@ fn collect_aws_config(path: &std::path::Path) -> Result<Collected> {
     })
 }
 
+/// IaC formats in a table cell: `tf,plan,cfn,k8s,docker`.
+fn iac_short(formats: &[&str]) -> String {
+    formats
+        .iter()
+        .map(|f| match *f {
+            "terraform" => "tf",
+            "terraform-plan" => "plan",
+            "cloudformation" => "cfn",
+            "kubernetes" => "k8s",
+            "dockerfile" => "docker",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn checks(cmd: ChecksCmd) -> Result<ExitCode> {
     let out = std::io::stdout();
     let mut out = out.lock();
@@ -151,14 +167,18 @@ fn checks(cmd: ChecksCmd) -> Result<ExitCode> {
                 "table" => {
                     writeln!(
                         out,
-                        "{:<22} {:<9} {:<28} TITLE",
-                        "CODE", "SEVERITY", "RESOURCE KIND"
+                        "{:<22} {:<9} {:<28} {:<18} TITLE",
+                        "CODE", "SEVERITY", "RESOURCE KIND", "IAC"
                     )?;
                     for c in &list {
                         writeln!(
                             out,
-                            "{:<22} {:<9} {:<28} {}",
-                            c.code, c.severity, c.kind, c.title
+                            "{:<22} {:<9} {:<28} {:<18} {}",
+                            c.code,
+                            c.severity.as_str(),
+                            c.kind,
+                            iac_short(c.iac_formats()),
+                            c.title
                         )?;
                     }
                     writeln!(out, "\n{} checks", list.len())?;
@@ -173,6 +193,9 @@ fn checks(cmd: ChecksCmd) -> Result<ExitCode> {
             writeln!(out, "{} — {}", c.code, c.title)?;
             writeln!(out, "severity:  {}", c.severity)?;
             writeln!(out, "resource:  {}", c.kind)?;
+            if !c.iac_formats().is_empty() {
+                writeln!(out, "runs on:   {}", c.iac_formats().join(", "))?;
+            }
             writeln!(out, "\nWhy it matters\n  {}", c.rationale)?;
             writeln!(out, "\nHow to fix\n  {}", c.remediation)?;
             writeln!(out, "\nFrameworks")?;
@@ -207,6 +230,7 @@ fn check_json(c: &yagura_checks::Check) -> serde_json::Value {
         "code": c.code, "title": c.title, "severity": c.severity, "kind": c.kind,
         "rationale": c.rationale, "remediation": c.remediation, "frameworks": c.frameworks,
         "notes": c.notes, "auto_fix": yagura_aws::fix::fix_for(c.code).is_some(),
+        "iac_formats": c.iac_formats(),
     })
 }
 
