@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use yagura_checks::{Check, Ctx};
 use yagura_config::{apply_suppressions, Suppression};
 use yagura_model::{
-    fingerprint, Finding, FindingSource, Inventory, Outcome, Resource, ResourceRef,
+    fingerprint, Finding, FindingSource, Inventory, Outcome, Resource, ResourceRef, SourceKind,
 };
 use yagura_policy::{Policy, PolicyError};
 
@@ -117,6 +117,21 @@ fn finding_from_policy(p: &Policy, r: &Resource, outcome: Outcome) -> Finding {
     }
 }
 
+/// Whether a check runs on a resource of this origin. On code, a check runs only
+/// on the formats its fixtures prove (`Check::iac_formats`): the others need facts
+/// that exist only after deploy (credential ages, delivery times) and would report
+/// NOT_ASSESSED on every resource.
+fn runs_on(c: &Check, r: &Resource) -> bool {
+    let wanted: &[&str] = match r.source {
+        SourceKind::Terraform => &["terraform", "terraform-plan"],
+        SourceKind::CloudFormation => &["cloudformation"],
+        SourceKind::Kubernetes => &["kubernetes"],
+        SourceKind::Dockerfile => &["dockerfile"],
+        _ => return true,
+    };
+    c.iac_formats().iter().any(|f| wanted.contains(f))
+}
+
 impl Engine<'_> {
     pub fn run(&mut self, inventory: &Inventory) -> Evaluation {
         let mut by_kind: HashMap<&str, Vec<&Check>> = HashMap::new();
@@ -130,7 +145,7 @@ impl Engine<'_> {
         let mut out = Evaluation::default();
         for r in inventory.resources() {
             if let Some(checks) = by_kind.get(r.kind.as_str()) {
-                for c in checks {
+                for c in checks.iter().filter(|c| runs_on(c, r)) {
                     out.findings
                         .push(finding_from_check(c, r, c.evaluate(r, &ctx)));
                 }

@@ -91,3 +91,46 @@ fn selection_takes_globs() {
     assert!(!s.allows("AWS-EC2-001"));
     assert!(Selection::new(&["[".into()], &[]).is_err());
 }
+
+#[test]
+fn on_code_a_check_runs_only_on_the_formats_it_supports() {
+    // AWS-IAM-010 (access-key age) needs runtime facts and has no IaC fixtures;
+    // AWS-IAM-011 (permissions only through groups) runs on Terraform.
+    let user = |source| {
+        let mut r = Resource::new("aws.iam.user", format!("u-{source:?}"), "u");
+        r.source = source;
+        r.attributes = json!({"user_name": "u", "access_keys": [], "attached_policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"], "inline_policies": [], "groups": []});
+        r
+    };
+    let inv = Inventory::new(vec![
+        user(SourceKind::Terraform),
+        user(SourceKind::Kubernetes),
+        user(SourceKind::AwsApi),
+    ]);
+    let checks = vec![
+        yagura_checks::find("AWS-IAM-010").unwrap(),
+        yagura_checks::find("AWS-IAM-011").unwrap(),
+    ];
+    assert!(checks[0].iac_formats().is_empty());
+    assert!(checks[1].iac_formats().contains(&"terraform"));
+    let mut engine = Engine {
+        checks,
+        policies: &mut [],
+        suppressions: &[],
+        now: now(),
+    };
+    let got: Vec<(String, String)> = engine
+        .run(&inv)
+        .findings
+        .iter()
+        .map(|f| (f.check.clone(), f.resource.id.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("AWS-IAM-011".to_string(), "u-Terraform".to_string()),
+            ("AWS-IAM-010".to_string(), "u-AwsApi".to_string()),
+            ("AWS-IAM-011".to_string(), "u-AwsApi".to_string()),
+        ]
+    );
+}
