@@ -55,7 +55,10 @@
 //!   argument (`tags`, `labels`, ...). Resource lines are found textually.
 //! * **Plan JSON** ([`load_plan_json`]): `planned_values` of the root and child
 //!   modules; `resource_changes[].change.after_unknown` paths become unknown markers
-//!   (`unknown("<address>.<path>")`); a literal `region` of the `aws` provider in
+//!   (`unknown("<address>.<path>")`), or `unknown_ref("<reference>", "<address>")`
+//!   when the argument's `configuration` expression references exactly one resource
+//!   (followed through module inputs/outputs and `each.value`; see `plan.rs`), so
+//!   companions of new resources still join; a literal `region` of the `aws` provider in
 //!   `configuration.provider_config` is copied; the location is the plan file
 //!   without lines.
 //! * **Output**: resources sorted by file and line; `files` lists every file read
