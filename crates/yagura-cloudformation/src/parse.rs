@@ -30,6 +30,13 @@ pub(crate) fn looks_like_json(text: &str) -> bool {
 
 pub(crate) fn parse(text: &str) -> Result<Doc, ParseError> {
     let text = text.trim_start_matches('\u{feff}');
+    let limit = yagura_model::iac::MAX_FLOW_DEPTH;
+    if let Some(line) = yagura_model::iac::flow_depth_exceeded(text, limit) {
+        return Err(ParseError {
+            line: Some(line),
+            message: format!("nesting deeper than {limit} levels; the template is not read"),
+        });
+    }
     if looks_like_json(text) {
         let root: Value = serde_json::from_str(text).map_err(|e| ParseError {
             line: u32::try_from(e.line()).ok().filter(|l| *l > 0),

@@ -105,6 +105,12 @@ pub fn scan_paths(paths: &[PathBuf], opts: &Options) -> IacScan {
 /// Scans text read from stdin (`-`): a Helm render, a template, a manifest, a
 /// Dockerfile or a plan; the format is detected from the content.
 pub fn scan_text(label: &str, text: &str, opts: &Options) -> IacScan {
+    if text.trim().is_empty() {
+        return IacScan {
+            not_assessed: vec![(label.to_string(), "empty input: nothing to scan".into())],
+            ..Default::default()
+        };
+    }
     let kind = discover::sniff(label, text);
     let mut scan = match kind {
         Some(k) => scan_content(label, text, k, opts),

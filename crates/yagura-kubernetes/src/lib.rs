@@ -76,6 +76,19 @@ fn is_helm_template_line(line: &str) -> bool {
 /// is reported in [`Output::issues`] and the other documents still load.
 pub fn load(file_label: &str, text: &str) -> Output {
     let mut out = Output::default();
+    if let Some(line) =
+        yagura_model::iac::flow_depth_exceeded(text, yagura_model::iac::MAX_FLOW_DEPTH)
+    {
+        out.issues.push(ParseIssue {
+            file: file_label.to_string(),
+            line: Some(line),
+            message: format!(
+                "nesting deeper than {} levels; the file is not read",
+                yagura_model::iac::MAX_FLOW_DEPTH
+            ),
+        });
+        return out;
+    }
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         if let Err(issue) = load_json(file_label, text, &mut out) {

@@ -129,3 +129,69 @@ mod tests {
         );
     }
 }
+
+/// Deepest `[`/`{` nesting YAML or JSON parsers are asked to read. serde_yaml reads
+/// a whole flow collection before applying its own limit of 128, which takes
+/// minutes on 100,000 levels; no manifest or template nests anywhere near this.
+pub const MAX_FLOW_DEPTH: usize = 128;
+
+/// The 1-based line where `[`/`{` nesting first exceeds `limit`, skipping quoted
+/// strings and `#` comments: a linear pre-check before a parser that is not linear
+/// in depth.
+pub fn flow_depth_exceeded(text: &str, limit: usize) -> Option<u32> {
+    let (mut depth, mut line) = (0usize, 1u32);
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let mut prev = b'\n';
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+            comment = false;
+            // YAML quoted scalars may span lines; JSON strings may not, so a quote
+            // left open at a newline in JSON is malformed anyway.
+        } else if comment {
+        } else if let Some(q) = quote {
+            if b == b'\\' && q == b'"' {
+                i += 1;
+            } else if b == q {
+                quote = None;
+            }
+        } else {
+            match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'#' if prev.is_ascii_whitespace() => comment = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some(line);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        prev = b;
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn flow_depth_skips_strings_and_comments() {
+        assert_eq!(flow_depth_exceeded("a: [[1], {b: [2]}]\n", 3), None);
+        assert_eq!(flow_depth_exceeded("a: 1\nb: [[[[x]]]]\n", 3), Some(2));
+        assert_eq!(
+            flow_depth_exceeded("a: \"[[[[[\" # [[[[[\nb: '{{{{'\n", 2),
+            None
+        );
+        let deep = format!("x: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(flow_depth_exceeded(&deep, MAX_FLOW_DEPTH), Some(1));
+    }
+}

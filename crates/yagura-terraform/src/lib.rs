@@ -288,7 +288,9 @@ fn config_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
                 .file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default();
-            (n.ends_with(".tf") || n.ends_with(".tf.json")) && !n.starts_with('.') && p.is_file()
+            // Not `is_file()`: a dangling symlink must fail to read and be reported,
+            // as Terraform itself fails, rather than vanish.
+            (n.ends_with(".tf") || n.ends_with(".tf.json")) && !n.starts_with('.') && !p.is_dir()
         })
         .collect();
     files.sort();

@@ -362,7 +362,6 @@ fn deeply_nested_json_fails_fast() {
 }
 
 #[test]
-#[ignore = "bug: serde_yaml is quadratic in flow-collection depth; 100,000 nested `[` in a manifest or template take minutes"]
 fn deeply_nested_yaml_flow_fails_fast() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
@@ -496,7 +495,6 @@ fn symlink_loop_and_dangling_link() {
 }
 
 #[test]
-#[ignore = "bug: a dangling *.tf symlink is dropped silently (exit 0) while a dangling *.yaml or Dockerfile is reported"]
 fn dangling_terraform_symlink_is_reported() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
@@ -521,13 +519,20 @@ fn stdin_binary_garbage_and_empty() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("stdin"), "{}", r.stderr);
 
+    // An empty render (`helm template` with everything disabled) is nothing to
+    // scan, not an error; the report says so.
     let r = yagura(
         d,
         &["scan", "iac", "-", "--no-store", "-f", "json"],
         Some(Vec::new()),
     );
-    assert_eq!(r.code, Some(2), "{}", r.stderr);
-    error_for(&json(&r), "stdin", false);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let report = json(&r);
+    assert!(report["errors"].as_array().unwrap().is_empty());
+    assert!(
+        report["not_assessed"].to_string().contains("stdin"),
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -550,7 +555,6 @@ fn secrets_huge_file_without_newlines_does_not_block_the_scan() {
 }
 
 #[test]
-#[ignore = "bug: files over the secrets size cap are skipped without any message (ScanOutput::skipped is dropped by the CLI)"]
 fn secrets_skipped_huge_file_is_named() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();

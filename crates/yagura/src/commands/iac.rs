@@ -123,6 +123,7 @@ pub fn collect_iac(
         };
         c.findings.extend(found.findings);
         c.errors.extend(found.errors);
+        c.not_assessed.extend(found.not_assessed);
     }
     Ok(c)
 }
@@ -177,6 +178,12 @@ pub fn collect_secrets(paths: &[PathBuf], args: &SecretsArgs) -> Result<Collecte
         };
         pb.finish_and_clear();
         files += out.files_scanned;
+        // Files over the size cap were not looked at: say so, with the reason.
+        c.not_assessed
+            .extend(out.skipped.iter().map(|(path, why)| NotAssessedTarget {
+                target: path.clone(),
+                reason: format!("secrets not scanned: {why}"),
+            }));
         bytes += out.bytes_scanned;
         let kept = out
             .findings
