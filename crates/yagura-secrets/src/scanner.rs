@@ -10,9 +10,7 @@ use memchr::memmem;
 use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 
 use crate::config::{Allowlist, Condition, Config, PathPattern, RegexSyntax, RegexTarget, Rule};
-use crate::util::{
-    fingerprint, is_binary, line_bounds, looks_like_code_reference, redact, shannon_entropy,
-};
+use crate::util::{fingerprint, is_binary, looks_like_code_reference, redact, shannon_entropy};
 use crate::{CommitInfo, ScanOutput, SecretFinding, SecretsError};
 
 /// How far a single-line window reaches either side of a keyword hit; bounds the
@@ -616,18 +614,27 @@ impl Scanner {
         });
 
         // 3. Filters that need the line, then findings.
+        // Hits are sorted by start, so line numbers and line starts advance once over
+        // the data; per-hit work stays within LINE_REACH of the secret, so a long
+        // minified line with many candidates costs linear, not quadratic, time.
         let mut out = Vec::new();
         let mut line_no: u32 = 1;
+        let mut line_start = 0usize;
         let mut counted_to = 0usize;
         for h in hits {
             let rule = &self.rules[h.rule];
             let (ss, se) = h.secret;
             if ss > counted_to {
-                line_no += memchr::memchr_iter(b'\n', &data[counted_to..ss]).count() as u32;
+                let gap = &data[counted_to..ss];
+                line_no += memchr::memchr_iter(b'\n', gap).count() as u32;
+                if let Some(i) = memchr::memrchr(b'\n', gap) {
+                    line_start = counted_to + i + 1;
+                }
                 counted_to = ss;
             }
             let path_only = rule.regex.is_none();
-            let (ls, le) = line_bounds(data, ss);
+            let ls = line_start.max(ss.saturating_sub(LINE_REACH));
+            let le = bounded_line_end(data, ss);
             let end_line = line_no + memchr::memchr_iter(b'\n', &data[ss..se]).count() as u32;
             if let Some(added) = added_lines {
                 if !added.contains(&line_no) {
@@ -640,7 +647,7 @@ impl Scanner {
                 &data[ss..se]
             };
             if !path_only {
-                let (_, last_le) = line_bounds(data, se.saturating_sub(1).max(ss));
+                let last_le = bounded_line_end(data, se.saturating_sub(1).max(ss));
                 let lines = &data[ls..last_le.max(le)];
                 if INLINE_ALLOW
                     .iter()
@@ -674,8 +681,8 @@ impl Scanner {
                     continue;
                 }
             }
-            let col_start = (ss - ls) as u32 + 1;
-            let last_nl = memchr::memrchr(b'\n', &data[..se]).map_or(0, |i| i + 1);
+            let col_start = (ss - line_start) as u32 + 1;
+            let last_nl = memchr::memrchr(b'\n', &data[ss..se]).map_or(line_start, |i| ss + i + 1);
             let col_end = (se.max(last_nl) - last_nl) as u32 + 1;
             out.push(SecretFinding {
                 detector_id: rule.rule.id.clone(),
@@ -960,6 +967,13 @@ fn finish(out: Mutex<ScanOutput>) -> ScanOutput {
     o.errors.sort();
     o.skipped.sort();
     o
+}
+
+/// The end of the line holding `pos`, looking at most LINE_REACH bytes ahead.
+fn bounded_line_end(data: &[u8], pos: usize) -> usize {
+    let pos = pos.min(data.len());
+    let hi = (pos + LINE_REACH).min(data.len());
+    memchr::memchr(b'\n', &data[pos..hi]).map_or(hi, |i| pos + i)
 }
 
 #[cfg(test)]

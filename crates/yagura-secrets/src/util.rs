@@ -59,14 +59,6 @@ pub fn is_binary(data: &[u8]) -> bool {
     memchr::memchr(0, &data[..data.len().min(8192)]).is_some()
 }
 
-/// Byte range of the line containing `pos` (without the newline).
-pub fn line_bounds(data: &[u8], pos: usize) -> (usize, usize) {
-    let pos = pos.min(data.len());
-    let start = memchr::memrchr(b'\n', &data[..pos]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
-    (start, end)
-}
-
 /// Generic detectors see lots of code that assigns references, not literals.
 /// True when the value looks like an identifier, a dotted path, a file path or a
 /// call, or has no digit and no symbol at all.

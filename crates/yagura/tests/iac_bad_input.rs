@@ -576,7 +576,6 @@ fn secrets_skipped_huge_file_is_named() {
 }
 
 #[test]
-#[ignore = "bug: per-hit work over the whole line makes a long line with many candidates quadratic"]
 fn secrets_dense_single_line_is_linear() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
