@@ -241,7 +241,24 @@ pub(crate) fn toml_table(out: &mut Collector, text: &str) -> Option<toml::Table>
 
 /// Maps (name, version) of each `[[package]]` table to the line of its header,
 /// by a plain line scan, since the TOML parser does not keep positions.
-pub(crate) fn toml_package_lines(text: &str) -> HashMap<(String, String), u32> {
+/// Line of each `[[package]]` entry, keyed by (name, version).
+pub(crate) type PackageLines = HashMap<(String, String), u32>;
+
+/// A TOML lockfile's `[[package]]` entries and their lines; `None` when the file
+/// does not parse (the issue is recorded).
+pub(crate) fn toml_packages(
+    out: &mut Collector,
+    text: &str,
+) -> Option<(Vec<toml::Value>, PackageLines)> {
+    let mut table = toml_table(out, text)?;
+    let packages = match table.remove("package") {
+        Some(toml::Value::Array(a)) => a,
+        _ => Vec::new(),
+    };
+    Some((packages, toml_package_lines(text)))
+}
+
+pub(crate) fn toml_package_lines(text: &str) -> PackageLines {
     let mut map = HashMap::new();
     let mut current: Option<(usize, Option<String>, Option<String>)> = None;
     let mut flush = |c: &mut Option<(usize, Option<String>, Option<String>)>| {

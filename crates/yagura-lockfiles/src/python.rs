@@ -1,18 +1,14 @@
 //! poetry.lock, Pipfile.lock, requirements.txt and uv.lock.
 
-use crate::{json, line_no, toml_package_lines, toml_table, Collector};
+use crate::{json, line_no, toml_packages, Collector};
 
 const ECO: &str = "PyPI";
 
 pub(crate) fn poetry_lock(out: &mut Collector, text: &str) {
-    let Some(table) = toml_table(out, text) else {
+    let Some((pkgs, lines)) = toml_packages(out, text) else {
         return;
     };
-    let lines = toml_package_lines(text);
-    let Some(pkgs) = table.get("package").and_then(|p| p.as_array()) else {
-        return;
-    };
-    for p in pkgs {
+    for p in &pkgs {
         let name = p.get("name").and_then(|v| v.as_str());
         let version = p.get("version").and_then(|v| v.as_str());
         let (Some(name), Some(version)) = (name, version) else {
@@ -36,14 +32,10 @@ pub(crate) fn poetry_lock(out: &mut Collector, text: &str) {
 }
 
 pub(crate) fn uv_lock(out: &mut Collector, text: &str) {
-    let Some(table) = toml_table(out, text) else {
+    let Some((pkgs, lines)) = toml_packages(out, text) else {
         return;
     };
-    let lines = toml_package_lines(text);
-    let Some(pkgs) = table.get("package").and_then(|p| p.as_array()) else {
-        return;
-    };
-    for p in pkgs {
+    for p in &pkgs {
         let name = p.get("name").and_then(|v| v.as_str());
         let version = p.get("version").and_then(|v| v.as_str());
         let Some(name) = name else {

@@ -1,16 +1,12 @@
 //! Cargo.lock (all versions share the `[[package]]` array layout).
 
-use crate::{toml_package_lines, toml_table, Collector};
+use crate::{toml_packages, Collector};
 
 pub(crate) fn cargo_lock(out: &mut Collector, text: &str) {
-    let Some(table) = toml_table(out, text) else {
+    let Some((pkgs, lines)) = toml_packages(out, text) else {
         return;
     };
-    let lines = toml_package_lines(text);
-    let Some(pkgs) = table.get("package").and_then(|p| p.as_array()) else {
-        return;
-    };
-    for p in pkgs {
+    for p in &pkgs {
         let name = p.get("name").and_then(|v| v.as_str());
         let version = p.get("version").and_then(|v| v.as_str());
         let (Some(name), Some(version)) = (name, version) else {
