@@ -137,11 +137,7 @@ impl Exclude {
     }
 }
 
-pub fn walk(paths: &[PathBuf]) -> Found {
-    walk_excluding(paths, &Exclude::default())
-}
-
-pub fn walk_excluding(paths: &[PathBuf], exclude: &Exclude) -> Found {
+pub fn walk(paths: &[PathBuf], exclude: &Exclude) -> Found {
     let mut found = Found::default();
     for p in paths {
         match std::fs::metadata(p) {

@@ -86,7 +86,7 @@ fn split_lines(text: &str) -> Vec<String> {
 
 /// Scans files and folders.
 pub fn scan_paths(paths: &[PathBuf], opts: &Options) -> IacScan {
-    let found = discover::walk_excluding(paths, &opts.exclude);
+    let found = discover::walk(paths, &opts.exclude);
     let mut scan = IacScan {
         issues: found.issues.clone(),
         not_assessed: found.not_assessed.clone(),

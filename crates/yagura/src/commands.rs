@@ -37,8 +37,15 @@ async fn run_scan(scan: ScanCmd) -> Result<ExitCode> {
             iac: args,
             secrets,
             no_secrets,
-        }) => iac::collect_iac(&paths, &args, (!no_secrets).then_some(&secrets))?,
-        Some(ScanTarget::Secrets { paths, secrets }) => iac::collect_secrets(&paths, &secrets)?,
+        }) => iac::collect_iac(
+            &paths,
+            &args,
+            (!no_secrets).then_some(&secrets),
+            common.config.as_deref(),
+        )?,
+        Some(ScanTarget::Secrets { paths, secrets }) => {
+            iac::collect_secrets(&paths, &secrets, common.config.as_deref())?
+        }
         None => return scan_everything(&common).await,
     };
     finish(collected, &common, started)
@@ -77,6 +84,7 @@ async fn scan_everything(common: &CommonScanArgs) -> Result<ExitCode> {
         &here,
         &Default::default(),
         Some(&Default::default()),
+        common.config.as_deref(),
     )?);
     eprintln!("skipped: hosts, workloads and images — not available in this version yet");
     let collected = if parts.len() == 1 {

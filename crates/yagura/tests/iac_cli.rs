@@ -421,6 +421,31 @@ fn excluded_paths_are_not_scanned() {
         .any(|f| f["check"].as_str().unwrap().starts_with("SECRET-")));
     assert!(!find(&report, "AWS-S3-003", "FAIL").is_empty());
 
+    // `--config` names the project configuration for exclusions too.
+    write(d, "ci.yaml", "exclude_paths:\n  - tests/fixtures\n");
+    write(d, "yagura.yaml", "");
+    let o = yagura_in(
+        d,
+        &db,
+        &[
+            "scan",
+            "iac",
+            ".",
+            "--no-store",
+            "-f",
+            "json",
+            "--config",
+            "ci.yaml",
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
     write(d, "yagura.yaml", "exclude_paths:\n  - \"a/[\"\n");
     let o = yagura_in(d, &db, &["scan", "iac", ".", "--no-store"], None);
     assert_eq!(o.status.code(), Some(2));

@@ -55,8 +55,9 @@ pub fn collect_iac(
     paths: &[PathBuf],
     args: &IacArgs,
     secrets: Option<&SecretsArgs>,
+    config: Option<&Path>,
 ) -> Result<Collected> {
-    let exclude = exclusions()?;
+    let exclude = exclusions(config)?;
     let opts = yagura_iac::Options {
         exclude: exclude.clone(),
         terraform: yagura_iac::TerraformOptions {
@@ -119,7 +120,7 @@ pub fn collect_iac(
     if let Some(s) = secrets {
         let found = match &stdin_text {
             Some(text) => scan_secrets_text(text, s)?,
-            None => collect_secrets(paths, s)?,
+            None => collect_secrets(paths, s, config)?,
         };
         c.findings.extend(found.findings);
         c.errors.extend(found.errors);
@@ -149,15 +150,20 @@ fn scan_secrets_text(text: &str, args: &SecretsArgs) -> Result<Collected> {
     Ok(c)
 }
 
-/// `exclude_paths` of ./yagura.yaml, shared by code and secret scans.
-fn exclusions() -> Result<yagura_iac::discover::Exclude> {
-    let config = yagura_config::Config::discover(Path::new("."))?;
+/// `exclude_paths` of the project configuration (`--config`, else ./yagura.yaml),
+/// shared by code and secret scans.
+fn exclusions(config: Option<&Path>) -> Result<yagura_iac::discover::Exclude> {
+    let config = crate::pipeline::load_config(config)?;
     yagura_iac::discover::Exclude::new(&config.exclude_paths).context("yagura.yaml: exclude_paths")
 }
 
-pub fn collect_secrets(paths: &[PathBuf], args: &SecretsArgs) -> Result<Collected> {
+pub fn collect_secrets(
+    paths: &[PathBuf],
+    args: &SecretsArgs,
+    config: Option<&Path>,
+) -> Result<Collected> {
     let s = scanner(args)?;
-    let exclude = exclusions()?;
+    let exclude = exclusions(config)?;
     let mut c = Collected::new("secrets", scope("secrets", paths));
     c.targets = paths.iter().map(|p| p.display().to_string()).collect();
     let (mut files, mut bytes) = (0u64, 0u64);
