@@ -21,9 +21,6 @@ use yagura_model::Resource;
 
 pub use suppress::InlineSuppression;
 
-/// Largest single file parsed; bigger ones are reported and skipped.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub terraform: yagura_terraform::Options,
@@ -141,32 +138,6 @@ fn finish(mut scan: IacScan) -> IacScan {
     scan
 }
 
-fn read_text(path: &Path) -> Result<String, ParseIssue> {
-    let issue = |message: String| ParseIssue {
-        file: path.display().to_string(),
-        line: None,
-        message,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| issue(format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(issue(format!(
-            "skipped: {} bytes is larger than the {} MiB limit",
-            meta.len(),
-            MAX_FILE_BYTES / 1024 / 1024
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| issue(format!("cannot read: {e}")))?;
-    if bytes.iter().take(8192).any(|b| *b == 0) {
-        return Err(issue("skipped: binary file".into()));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        issue(format!(
-            "skipped: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })
-}
-
 fn scan_file(path: &Path, kind: FileKind, opts: &Options) -> IacScan {
     let label = path.display().to_string();
     if kind == FileKind::TerraformPlan {
@@ -180,7 +151,7 @@ fn scan_file(path: &Path, kind: FileKind, opts: &Options) -> IacScan {
             ..Default::default()
         };
     }
-    let text = match read_text(path) {
+    let text = match yagura_terraform::read_source(path) {
         Ok(t) => t,
         Err(issue) => {
             return IacScan {

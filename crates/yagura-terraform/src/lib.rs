@@ -182,8 +182,10 @@ fn issue(path: &Path, line: Option<u32>, message: impl Into<String>) -> ParseIss
     }
 }
 
-/// Reads a text file, refusing large, binary and non-UTF-8 files.
-pub(crate) fn read_source(path: &Path) -> Result<String, ParseIssue> {
+/// Reads a source file, refusing files over [`MAX_FILE_SIZE`], binary and
+/// non-UTF-8 files with an issue naming the file (and the line of the first bad
+/// byte). The IaC scanner reads every format through this.
+pub fn read_source(path: &Path) -> Result<String, ParseIssue> {
     let meta = std::fs::metadata(path).map_err(|e| issue(path, None, e.to_string()))?;
     if meta.len() > MAX_FILE_SIZE {
         return Err(issue(path, None, "file larger than 16 MiB, skipped"));
