@@ -25,19 +25,6 @@ pub static CHECK: Check = Check {
         any `SECRET-` code is accepted.",
 };
 
-/// A glob over codes, matched case-insensitively; only `*` and `?` are special.
-fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
-    match (pattern.first(), text.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => {
-            glob_match(&pattern[1..], text) || (!text.is_empty() && glob_match(pattern, &text[1..]))
-        }
-        (Some(b'?'), Some(_)) => glob_match(&pattern[1..], &text[1..]),
-        (Some(p), Some(t)) if p.eq_ignore_ascii_case(t) => glob_match(&pattern[1..], &text[1..]),
-        _ => false,
-    }
-}
-
 fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
     let code = match r.attr("code").str() {
         Ok(Some(c)) => c,
@@ -50,9 +37,18 @@ fn eval(r: &Resource, _ctx: &Ctx) -> Outcome {
     if code.to_ascii_uppercase().starts_with("SECRET-") {
         return Outcome::Pass(format!("{code} is a secret-scanner code"));
     }
+    // The same glob semantics that apply the suppression (yagura-iac), so a code
+    // passes here exactly when it can mute something.
+    let Ok(glob) = globset::GlobBuilder::new(code)
+        .case_insensitive(true)
+        .build()
+    else {
+        return Outcome::Fail(format!("`{code}` is not a valid code pattern"));
+    };
+    let matcher = glob.compile_matcher();
     let hits = crate::registry()
         .iter()
-        .filter(|c| glob_match(code.as_bytes(), c.code.as_bytes()))
+        .filter(|c| matcher.is_match(c.code))
         .count();
     if hits == 0 {
         Outcome::Fail(format!(
