@@ -26,6 +26,7 @@ fn finding(check: &str, id: &str, status: Status) -> Finding {
         muted: None,
         first_seen: None,
         last_seen: None,
+        vulnerability: None,
     }
 }
 

@@ -93,6 +93,7 @@ fn finding_from_check(c: &Check, r: &Resource, outcome: Outcome) -> Finding {
         muted: None,
         first_seen: None,
         last_seen: None,
+        vulnerability: None,
     }
 }
 
@@ -114,6 +115,7 @@ fn finding_from_policy(p: &Policy, r: &Resource, outcome: Outcome) -> Finding {
         muted: None,
         first_seen: None,
         last_seen: None,
+        vulnerability: None,
     }
 }
 

@@ -71,6 +71,7 @@ pub fn to_finding(s: &SecretFinding) -> Finding {
         muted: None,
         first_seen: None,
         last_seen: None,
+        vulnerability: None,
     }
 }
 

@@ -275,6 +275,7 @@ mod tests {
             muted: None,
             first_seen: None,
             last_seen: None,
+            vulnerability: None,
         };
         let mut fs = vec![
             mk("K8S-POD-001", Status::Fail),

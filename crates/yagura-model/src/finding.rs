@@ -141,6 +141,10 @@ pub struct Finding {
     pub first_seen: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<DateTime<Utc>>,
+    /// For a vulnerability finding: the package, advisory IDs, fixed versions,
+    /// CVSS scores, layer and path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<Box<crate::package::VulnMatch>>,
 }
 
 impl Finding {

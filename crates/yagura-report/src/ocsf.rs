@@ -1,9 +1,12 @@
-//! OCSF 1.1.0 Compliance Finding events (class 2003), one JSON object per line.
+//! OCSF 1.1.0 events, one JSON object per line: Compliance Finding (class
+//! 2003) for checks, Vulnerability Finding (class 2002) for package
+//! vulnerabilities.
 
 use crate::text::{is_muted, severity_caption, split_requirement, standards_of};
 use crate::ReportError;
 use serde_json::{json, Map, Value};
 use std::io::Write;
+use yagura_model::package::VulnMatch;
 use yagura_model::{Finding, ScanReport, Status};
 
 pub const OCSF_VERSION: &str = "1.1.0";
@@ -160,9 +163,102 @@ pub fn event(report: &ScanReport, f: &Finding) -> Value {
     ev
 }
 
+/// OCSF Vulnerability Finding (class 2002) for a package vulnerability.
+pub fn vulnerability_event(report: &ScanReport, f: &Finding, v: &VulnMatch) -> Value {
+    const VULN_CLASS_UID: u32 = 2002;
+    let (status_id, status) = finding_status(f);
+    let time = f.last_seen.unwrap_or(report.finished).timestamp_millis();
+    let first_seen = f.first_seen.unwrap_or(report.started).timestamp_millis();
+    let p = &v.package;
+    let cvss: Vec<Value> = v
+        .cvss
+        .iter()
+        .map(|c| json!({"version": c.version, "vector_string": c.vector, "base_score": c.base_score}))
+        .collect();
+    let mut package = json!({
+        "name": p.name,
+        "version": p.version,
+        "package_manager": p.found_by.as_str(),
+        "path": p.path,
+    });
+    if let Some(purl) = &p.purl {
+        package["purl"] = json!(purl);
+    }
+    if let Some(fixed) = v.fixed_versions.first() {
+        package["fixed_in_version"] = json!(fixed);
+    }
+    let cve = if v.id.starts_with("CVE-") {
+        json!({"uid": v.id, "cvss": cvss})
+    } else {
+        json!({"uid": v.aliases.iter().find(|a| a.starts_with("CVE-")).unwrap_or(&v.id), "cvss": cvss})
+    };
+    let mut vuln = json!({
+        "title": f.title,
+        "desc": v.summary.clone().unwrap_or_else(|| f.message.clone()),
+        "severity": severity_caption(v.severity),
+        "cve": cve,
+        "related_vulnerabilities": v.aliases,
+        "references": v.references,
+        "affected_packages": [package],
+        "fix_available": !v.fixed_versions.is_empty(),
+        "vendor_name": "OSV",
+    });
+    if !f.remediation.is_empty() {
+        vuln["remediation"] = json!({"desc": f.remediation});
+    }
+    let mut ev = json!({
+        "activity_id": ACTIVITY_CREATE,
+        "activity_name": "Create",
+        "category_uid": CATEGORY_UID,
+        "category_name": "Findings",
+        "class_uid": VULN_CLASS_UID,
+        "class_name": "Vulnerability Finding",
+        "type_uid": VULN_CLASS_UID * 100 + ACTIVITY_CREATE,
+        "type_name": "Vulnerability Finding: Create",
+        "time": time,
+        "start_time": first_seen,
+        "end_time": time,
+        "severity_id": f.severity.ocsf_id(),
+        "severity": severity_caption(f.severity),
+        "status_id": status_id,
+        "status": status,
+        "status_code": f.display_status(),
+        "message": f.message,
+        "metadata": {
+            "version": OCSF_VERSION,
+            "product": {"name": "yagura", "vendor_name": "yagura", "version": report.tool_version},
+            "event_code": f.check,
+        },
+        "finding_info": {
+            "uid": f.id,
+            "title": f.title,
+            "desc": f.message,
+            "first_seen_time": first_seen,
+            "last_seen_time": time,
+            "types": ["Vulnerability"],
+        },
+        "vulnerabilities": [vuln],
+        "resources": [{
+            "uid": f.resource.id,
+            "name": f.resource.name,
+            "type": f.resource.kind,
+            "data": {"path": p.path, "layer": p.layer, "ecosystem": p.ecosystem},
+        }],
+        "unmapped": {"yagura": {"scan_id": report.id, "scope": report.scope, "status": f.display_status(), "severity_source": v.severity_source}},
+    });
+    if let Some(m) = &f.muted {
+        ev["unmapped"]["yagura"]["muted"] = json!(m);
+    }
+    ev
+}
+
 pub fn render(report: &ScanReport, out: &mut dyn Write) -> Result<(), ReportError> {
     for f in &report.findings {
-        serde_json::to_writer(&mut *out, &event(report, f))?;
+        let ev = match &f.vulnerability {
+            Some(v) => vulnerability_event(report, f, v),
+            None => event(report, f),
+        };
+        serde_json::to_writer(&mut *out, &ev)?;
         out.write_all(b"\n")?;
     }
     Ok(())

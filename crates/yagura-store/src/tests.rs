@@ -25,6 +25,7 @@ fn finding(check: &str, res: &str, status: Status) -> Finding {
         muted: None,
         first_seen: None,
         last_seen: None,
+        vulnerability: None,
     }
 }
 

@@ -76,6 +76,7 @@ impl F {
             muted: None,
             first_seen: None,
             last_seen: None,
+            vulnerability: None,
         }
     }
 }
