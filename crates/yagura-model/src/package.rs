@@ -40,7 +40,10 @@ impl PackageSource {
     /// Operating-system package managers; their packages take the
     /// distribution's ecosystem.
     pub fn is_os(self) -> bool {
-        matches!(self, PackageSource::Dpkg | PackageSource::Apk | PackageSource::Rpm)
+        matches!(
+            self,
+            PackageSource::Dpkg | PackageSource::Apk | PackageSource::Rpm
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -206,7 +209,11 @@ impl FileInventory {
     pub fn issue(path: &str, entry: Option<String>, message: impl Into<String>) -> Self {
         FileInventory {
             packages: Vec::new(),
-            issues: vec![InventoryIssue { path: path.to_string(), entry, message: message.into() }],
+            issues: vec![InventoryIssue {
+                path: path.to_string(),
+                entry,
+                message: message.into(),
+            }],
         }
     }
 }

@@ -14,6 +14,10 @@ pub struct Cli {
     /// Only errors on stderr.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// The advisory database (separate from the findings store `--db`).
+    /// Default: advisories.db in the user's data folder.
+    #[arg(long, env = "YAGURA_VULN_DB", global = true, value_name = "PATH")]
+    pub vuln_db: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -33,6 +37,59 @@ pub enum Command {
     Frameworks(FrameworksCmd),
     /// Apply remediations for allowlisted checks (never without an allowlist).
     Fix(FixCmd),
+    /// The packages of a folder, root file system, image or the host, as an SBOM.
+    Sbom(SbomCmd),
+    /// The advisory database used by vulnerability scans.
+    #[command(subcommand)]
+    Db(DbCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct SbomCmd {
+    /// A folder, root file system, image (docker-archive or OCI layout), lockfile, or `host`.
+    #[arg(default_value = ".")]
+    pub target: PathBuf,
+    /// cyclonedx (CycloneDX 1.6 JSON) or spdx (SPDX 2.3 JSON).
+    #[arg(long, short = 'f', default_value = "cyclonedx")]
+    pub format: String,
+    /// Output file. Default: stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Project configuration (for exclude_paths; default ./yagura.yaml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCmd {
+    /// Download OSV's advisory exports for the ecosystems in use and swap the
+    /// new database in atomically.
+    Update {
+        /// Ecosystems to fetch (OSV names: PyPI, npm, crates.io, Debian, Alpine…).
+        /// Default: those already in the database, else those found on this host
+        /// and in the current folder.
+        #[arg(long = "ecosystem", value_delimiter = ',')]
+        ecosystems: Vec<String>,
+        /// Base URL of the export bucket or a mirror (`<base>/<ecosystem>/all.zip`).
+        #[arg(
+            long,
+            env = "YAGURA_OSV_URL",
+            default_value = "https://osv-vulnerabilities.storage.googleapis.com"
+        )]
+        url: String,
+    },
+    /// Import OSV export zips, folders of OSV JSON/YAML, or a RustSec advisory-db
+    /// checkout (offline and air-gapped machines).
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// The database's age and its record counts per ecosystem.
+    Status {
+        /// table or json
+        #[arg(long, short = 'f', default_value = "table")]
+        format: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -67,6 +124,29 @@ pub enum ScanTarget {
         #[arg(long)]
         no_secrets: bool,
     },
+    /// Vulnerable packages in folders, root file systems, images (docker-archive
+    /// or OCI layout), lockfiles and SBOM documents (CycloneDX, SPDX).
+    Vuln {
+        #[arg(default_value = ".")]
+        targets: Vec<PathBuf>,
+        #[command(flatten)]
+        vuln: VulnArgs,
+    },
+    /// Every scanner that applies to a container image (docker-archive tar or
+    /// OCI layout): vulnerabilities and secrets.
+    Image {
+        image: PathBuf,
+        #[command(flatten)]
+        vuln: VulnArgs,
+        /// Do not scan the image's files for secrets.
+        #[arg(long)]
+        no_secrets: bool,
+    },
+    /// The running host: its OS and language packages.
+    Host {
+        #[command(flatten)]
+        vuln: VulnArgs,
+    },
     /// Secrets (API keys, tokens, private keys, passwords) in files, and with
     /// `--git-history` in every commit of a git repository.
     Secrets {
@@ -89,6 +169,16 @@ pub struct IacArgs {
     /// CloudFormation parameter value (repeatable): `--cfn-parameter Env=prod`.
     #[arg(long = "cfn-parameter", value_name = "NAME=VALUE")]
     pub cfn_parameters: Vec<String>,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct VulnArgs {
+    /// Leave out vulnerabilities that no released version fixes yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// OpenVEX or CycloneDX VEX documents marking vulnerabilities not_affected or fixed (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -132,7 +222,8 @@ pub struct AwsArgs {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct CommonScanArgs {
-    /// Output formats, comma-separated: table, json, ocsf, asff, sarif, csv, html, junit.
+    /// Output formats, comma-separated: table, json, ocsf, asff, sarif, csv, html, junit;
+    /// vulnerability scans also cyclonedx (CycloneDX 1.6 with vulnerabilities).
     #[arg(long, short = 'f', value_delimiter = ',', global = true)]
     pub format: Vec<String>,
     /// Output file (one format) or folder (several). Default: stdout.

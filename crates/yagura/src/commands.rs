@@ -12,10 +12,14 @@ use yagura_store::Store;
 mod aws;
 mod fix;
 mod iac;
+mod vuln;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let vuln_db = cli.vuln_db.clone();
     match cli.command {
-        Command::Scan(scan) => run_scan(scan).await,
+        Command::Scan(scan) => run_scan(scan, vuln_db.as_deref()).await,
+        Command::Sbom(cmd) => vuln::sbom(cmd, vuln_db.as_deref()),
+        Command::Db(cmd) => vuln::db(cmd, vuln_db.as_deref()),
         Command::Checks(c) => checks(c),
         Command::Findings(f) => findings(f),
         Command::Frameworks(f) => frameworks(f),
@@ -23,10 +27,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-async fn run_scan(scan: ScanCmd) -> Result<ExitCode> {
+async fn run_scan(scan: ScanCmd, vuln_db: Option<&std::path::Path>) -> Result<ExitCode> {
     let common = scan.common;
     // Bad flags fail before any work is done.
-    pipeline::formats(&common)?;
+    pipeline::formats(&vuln::split_sbom_formats(&common).0)?;
     pipeline::fail_on(&common)?;
     let started = Utc::now();
     let collected = match scan.target {
@@ -46,9 +50,86 @@ async fn run_scan(scan: ScanCmd) -> Result<ExitCode> {
         Some(ScanTarget::Secrets { paths, secrets }) => {
             iac::collect_secrets(&paths, &secrets, common.config.as_deref())?
         }
-        None => return scan_everything(&common).await,
+        Some(ScanTarget::Vuln {
+            targets,
+            vuln: args,
+        }) => {
+            let targets = vuln::targets(&targets)?;
+            let scan = vuln::collect(
+                "vuln",
+                &targets,
+                &args,
+                vuln_db,
+                common.config.as_deref(),
+                true,
+                None,
+            )?;
+            return finish_vuln(scan, &common, started);
+        }
+        Some(ScanTarget::Host { vuln: args }) => {
+            let scan = vuln::collect(
+                "host",
+                &[yagura_inventory::Target::Host],
+                &args,
+                vuln_db,
+                None,
+                true,
+                None,
+            )?;
+            return finish_vuln(scan, &common, started);
+        }
+        Some(ScanTarget::Image {
+            image,
+            vuln: args,
+            no_secrets,
+        }) => {
+            let target = yagura_inventory::Target::Image(image.clone());
+            let mut scan = vuln::collect(
+                "image",
+                &[target],
+                &args,
+                vuln_db,
+                common.config.as_deref(),
+                true,
+                None,
+            )?;
+            if !no_secrets {
+                let found = iac::collect_image_secrets(&image)?;
+                scan.collected.findings.extend(found.findings);
+                scan.collected.errors.extend(found.errors);
+                scan.collected.not_assessed.extend(found.not_assessed);
+            }
+            return finish_vuln(scan, &common, started);
+        }
+        None => return scan_everything(&common, vuln_db).await,
     };
     finish(collected, &common, started)
+}
+
+/// Evaluates, stores and renders a vulnerability scan; `cyclonedx` output is
+/// made here from the whole inventory.
+fn finish_vuln(
+    scan: vuln::VulnScan,
+    common: &CommonScanArgs,
+    started: chrono::DateTime<Utc>,
+) -> Result<ExitCode> {
+    let (rest, wants_cdx) = vuln::split_sbom_formats(common);
+    let (mut report, resources) = pipeline::evaluate(scan.collected, common, started)?;
+    let threshold = pipeline::fail_on(common)?;
+    pipeline::store(&mut report, &resources, common)?;
+    if wants_cdx {
+        let doc = vuln::cyclonedx_with_vulns(&report.scope, &scan.inventories, &scan.matches);
+        vuln::write_output(
+            common.output.as_deref(),
+            "yagura.cdx.json",
+            &doc,
+            !rest.format.is_empty(),
+        )?;
+    }
+    if !wants_cdx || !rest.format.is_empty() {
+        pipeline::render(&report, &pipeline::formats(&rest)?, &rest)?;
+    }
+    Ok(pipeline::exit_code(&report, threshold))
 }
 
 fn finish(
@@ -61,7 +142,10 @@ fn finish(
 }
 
 /// A bare `yagura scan`: every target this machine offers, and what was skipped.
-async fn scan_everything(common: &CommonScanArgs) -> Result<ExitCode> {
+async fn scan_everything(
+    common: &CommonScanArgs,
+    vuln_db: Option<&std::path::Path>,
+) -> Result<ExitCode> {
     let started = Utc::now();
     let aws_args = crate::cli::AwsArgs {
         profile: std::env::var("AWS_PROFILE").ok(),
@@ -86,7 +170,23 @@ async fn scan_everything(common: &CommonScanArgs) -> Result<ExitCode> {
         Some(&Default::default()),
         common.config.as_deref(),
     )?);
-    eprintln!("skipped: hosts, workloads and images — not available in this version yet");
+    eprintln!("scanning: packages of this host and of the current folder");
+    let here = std::fs::canonicalize(".").ok();
+    let vuln_targets = [
+        yagura_inventory::Target::Host,
+        yagura_inventory::Target::Dir(".".into()),
+    ];
+    let scan = vuln::collect(
+        "vuln",
+        &vuln_targets,
+        &Default::default(),
+        vuln_db,
+        common.config.as_deref(),
+        false,
+        here,
+    )?;
+    parts.push(scan.collected);
+    eprintln!("skipped: runtime workloads — not available in this version yet");
     let collected = if parts.len() == 1 {
         parts.remove(0)
     } else {

@@ -160,14 +160,24 @@ pub fn finish(
 ) -> Result<ExitCode> {
     let formats = formats(common)?;
     let threshold = fail_on(common)?;
+    store(&mut report, resources, common)?;
+    render(&report, &formats, common)?;
+    Ok(exit_code(&report, threshold))
+}
+
+/// Saves the scan unless `--no-store`.
+pub fn store(
+    report: &mut ScanReport,
+    resources: &[Resource],
+    common: &CommonScanArgs,
+) -> Result<()> {
     if !common.no_store {
         let path = store_path(common.db.as_deref());
         let mut store = Store::open(&path)?;
-        store.save_scan(&mut report, resources)?;
+        store.save_scan(report, resources)?;
         tracing::info!("scan {} stored in {}", report.id, path.display());
     }
-    render(&report, &formats, common)?;
-    Ok(exit_code(&report, threshold))
+    Ok(())
 }
 
 pub fn render(report: &ScanReport, formats: &[Format], common: &CommonScanArgs) -> Result<()> {

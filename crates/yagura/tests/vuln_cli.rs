@@ -1,0 +1,488 @@
+//! End-to-end tests of vulnerability scanning and SBOMs: the binary on a
+//! project with lockfiles and on a three-layer image, against a small OSV
+//! folder imported into a fresh advisory database. The expected advisories are
+//! exact: nothing missing, nothing extra.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vuln")
+}
+
+fn yagura(dir: &Path, vuln_db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yagura"))
+        .args(args)
+        .current_dir(dir)
+        .env("YAGURA_DB", dir.join("findings.db"))
+        .env("YAGURA_VULN_DB", vuln_db)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run yagura")
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}); stderr:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+fn setup() -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("advisories.db");
+    let out = yagura(
+        dir.path(),
+        &db,
+        &["db", "import", fixtures().join("osv").to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "import failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Env { dir, db }
+}
+
+/// (check, package name, version, status) of every finding.
+fn summary(report: &Value) -> BTreeSet<(String, String, String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["vulnerability"].is_object())
+        .map(|f| {
+            let p = &f["vulnerability"]["package"];
+            (
+                f["check"].as_str().unwrap().to_string(),
+                p["name"].as_str().unwrap().to_string(),
+                p["version"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, &str, &str, &str)]) -> BTreeSet<(String, String, String, String)> {
+    items
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect()
+}
+
+#[test]
+fn lockfiles_yield_exactly_the_expected_advisories() {
+    let env = setup();
+    let project = fixtures().join("project");
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &[
+            "scan",
+            "vuln",
+            project.to_str().unwrap(),
+            "-f",
+            "json",
+            "--no-store",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert_eq!(
+        summary(&report),
+        set(&[
+            ("CVE-2021-33203", "Django", "3.2.0", "FAIL"),
+            ("CVE-2018-18074", "requests", "2.19.1", "FAIL"),
+            ("CVE-2021-25900", "smallvec", "1.6.0", "FAIL"),
+        ])
+    );
+    let django = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "CVE-2021-33203")
+        .unwrap();
+    // Two advisories, one finding listing both IDs.
+    assert_eq!(
+        django["vulnerability"]["aliases"],
+        serde_json::json!(["GHSA-68w8-qjq3-2gfm", "PYSEC-2021-98"])
+    );
+    assert_eq!(
+        django["vulnerability"]["fixed_versions"],
+        serde_json::json!(["3.2.4"])
+    );
+    // Severity from the GHSA record's CVSS 3.1 vector (4.4).
+    assert_eq!(django["severity"], "medium");
+    assert_eq!(django["vulnerability"]["severity_source"], "CVSS:3.1 4.4");
+    assert!(django["resource"]["location"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("requirements.txt"));
+    // --fail-on and --ignore-unfixed.
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &[
+            "scan",
+            "vuln",
+            project.to_str().unwrap(),
+            "--fail-on",
+            "critical",
+            "--no-store",
+            "-f",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "smallvec is critical (9.8)");
+}
+
+#[test]
+fn an_image_yields_exactly_the_expected_advisories_with_layers() {
+    let env = setup();
+    let image = env.dir.path().join("image.tar");
+    let made = Command::new("python3")
+        .arg(fixtures().join("make_image.py"))
+        .arg(&image)
+        .status()
+        .expect("python3");
+    assert!(made.success());
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &[
+            "scan",
+            "image",
+            image.to_str().unwrap(),
+            "-f",
+            "json",
+            "--no-store",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert_eq!(
+        summary(&report),
+        set(&[
+            // Through its source package: the advisory names openssl.
+            ("CVE-2023-5678", "libssl3", "3.0.11-1~deb12u2", "FAIL"),
+            ("CVE-2021-33203", "Django", "3.2.0", "FAIL"),
+            // A version PEP 440 cannot read is NOT_ASSESSED, never clean.
+            (
+                "GHSA-weird-0000-0000",
+                "oddball",
+                "not-a-pep440-version!",
+                "NOT_ASSESSED"
+            ),
+            // requests 2.19.1 was deleted by a later layer: no finding.
+        ])
+    );
+    let by_check = |c: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == c)
+            .unwrap()
+            .clone()
+    };
+    let ssl = by_check("CVE-2023-5678");
+    assert_eq!(ssl["vulnerability"]["package"]["layer"]["index"], 0);
+    assert_eq!(
+        ssl["vulnerability"]["package"]["path"],
+        "var/lib/dpkg/status"
+    );
+    assert_eq!(
+        ssl["vulnerability"]["package"]["licenses"],
+        serde_json::json!(["Apache-2.0"])
+    );
+    let django = by_check("CVE-2021-33203");
+    assert_eq!(django["vulnerability"]["package"]["layer"]["index"], 1);
+    assert!(django["vulnerability"]["package"]["layer"]["created_by"]
+        .as_str()
+        .unwrap()
+        .contains("pip install"));
+    assert!(django["vulnerability"]["package"]["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("usr/local/lib/python3.11/site-packages/Django-3.2.0.dist-info"));
+
+    // The SBOM lists every package that is still in the image, curl included
+    // (added in layer 2), requests not.
+    let out = yagura(env.dir.path(), &env.db, &["sbom", image.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bom = json(&out);
+    assert_eq!(bom["specVersion"], "1.6");
+    let names: BTreeSet<&str> = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    for n in ["libssl3", "zlib1g", "curl", "Django", "oddball"] {
+        assert!(names.contains(n), "{n} missing from {names:?}");
+    }
+    assert!(!names.contains("requests"));
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &["sbom", image.to_str().unwrap(), "-f", "spdx"],
+    );
+    assert!(out.status.success());
+    assert_eq!(json(&out)["spdxVersion"], "SPDX-2.3");
+
+    // The SBOM scanned again gives the same vulnerabilities (layers aside).
+    let sbom_path = env.dir.path().join("image.cdx.json");
+    std::fs::write(&sbom_path, serde_json::to_vec(&bom).unwrap()).unwrap();
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &[
+            "scan",
+            "vuln",
+            sbom_path.to_str().unwrap(),
+            "-f",
+            "json",
+            "--no-store",
+        ],
+    );
+    let from_sbom: BTreeSet<String> = summary(&json(&out)).into_iter().map(|s| s.0).collect();
+    assert_eq!(
+        from_sbom,
+        ["CVE-2023-5678", "CVE-2021-33203", "GHSA-weird-0000-0000"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<_>>(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn vex_marks_a_finding_not_affected_and_cyclonedx_carries_vulnerabilities() {
+    let env = setup();
+    let project = fixtures().join("project");
+    let vex = env.dir.path().join("vex.json");
+    std::fs::write(
+        &vex,
+        serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://example.com/vex/1",
+            "author": "test",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "version": 1,
+            "statements": [{
+                "vulnerability": {"name": "CVE-2018-18074"},
+                "products": [{"@id": "pkg:pypi/requests@2.19.1"}],
+                "status": "not_affected",
+                "justification": "vulnerable_code_not_in_execute_path"
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &[
+            "scan",
+            "vuln",
+            project.to_str().unwrap(),
+            "--vex",
+            vex.to_str().unwrap(),
+            "-f",
+            "json",
+            "--no-store",
+        ],
+    );
+    let report = json(&out);
+    let requests = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "CVE-2018-18074")
+        .expect("still reported");
+    assert!(requests["muted"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not_affected"));
+
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &[
+            "scan",
+            "vuln",
+            project.to_str().unwrap(),
+            "-f",
+            "cyclonedx",
+            "--no-store",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bom = json(&out);
+    let ids: BTreeSet<&str> = bom["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["id"].as_str())
+        .collect();
+    assert!(ids.contains("CVE-2021-25900"), "{ids:?}");
+}
+
+#[test]
+fn without_an_advisory_database_the_scan_says_so_and_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.db");
+    let project = fixtures().join("project");
+    let out = yagura(
+        dir.path(),
+        &missing,
+        &[
+            "scan",
+            "vuln",
+            project.to_str().unwrap(),
+            "-f",
+            "json",
+            "--no-store",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("yagura db update"), "{stderr}");
+    // A corrupt database is named as such.
+    std::fs::write(&missing, b"this is not a database").unwrap();
+    let out = yagura(dir.path(), &missing, &["db", "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.db"));
+}
+
+#[test]
+fn bad_input_is_named_and_the_rest_is_still_scanned() {
+    let env = setup();
+    let project = env.dir.path().join("broken");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::copy(
+        fixtures().join("project/requirements.txt"),
+        project.join("requirements.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("package-lock.json"),
+        b"{\"lockfileVersion\": 3, \"packages\": {",
+    )
+    .unwrap();
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &[
+            "scan",
+            "vuln",
+            project.to_str().unwrap(),
+            "-f",
+            "json",
+            "--no-store",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a broken lockfile means the scan is partial"
+    );
+    let report = json(&out);
+    let errors = report["errors"].to_string();
+    assert!(errors.contains("package-lock.json"), "{errors}");
+    assert!(summary(&report).iter().any(|s| s.0 == "CVE-2021-33203"));
+    // A truncated image: what could be read is still reported.
+    let image = env.dir.path().join("image.tar");
+    assert!(Command::new("python3")
+        .arg(fixtures().join("make_image.py"))
+        .arg(&image)
+        .status()
+        .unwrap()
+        .success());
+    let bytes = std::fs::read(&image).unwrap();
+    let cut = env.dir.path().join("cut.tar");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &[
+            "scan",
+            "vuln",
+            cut.to_str().unwrap(),
+            "-f",
+            "json",
+            "--no-store",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut.tar"));
+}
+
+/// Real data: the PyPA advisories from ../shared. Skips when absent.
+#[test]
+fn real_pypa_advisories_match_a_pinned_django() {
+    let zip = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/advisories/pypa-osv.zip");
+    if !zip.exists() {
+        eprintln!("skipped: {} is absent (shared test data)", zip.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("adv.db");
+    let out = yagura(dir.path(), &db, &["db", "import", zip.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = yagura(dir.path(), &db, &["db", "status", "-f", "json"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("PyPI"));
+    let project = fixtures().join("project");
+    let out = yagura(
+        dir.path(),
+        &db,
+        &[
+            "scan",
+            "vuln",
+            project.join("requirements.txt").to_str().unwrap(),
+            "-f",
+            "json",
+            "--no-store",
+        ],
+    );
+    let report = json(&out);
+    let ids: BTreeSet<String> = summary(&report).into_iter().map(|s| s.0).collect();
+    // Known Django 3.2.0 and requests 2.19.1 vulnerabilities.
+    for id in ["CVE-2021-33203", "CVE-2021-33571", "CVE-2018-18074"] {
+        assert!(ids.contains(id), "{id} missing from {ids:?}");
+    }
+}
