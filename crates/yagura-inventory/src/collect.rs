@@ -117,7 +117,13 @@ impl Collector {
         let mut copyrights: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut packages = Vec::new();
         for (path, a) in files {
-            inv.issues.extend(a.issues);
+            for i in a.issues {
+                if is_limitation(&i) {
+                    inv.notes.push(i.to_string());
+                } else {
+                    inv.issues.push(i);
+                }
+            }
             if let Some(d) = a.distro {
                 distros.push((path.clone(), d));
             }
@@ -163,6 +169,12 @@ impl Collector {
         inv.packages = packages;
         inv.files_read = self.files_read;
     }
+}
+
+/// Issues that say a file holds nothing identifiable, rather than that it is
+/// broken: listed as not assessed, not as errors that make the scan partial.
+fn is_limitation(i: &InventoryIssue) -> bool {
+    i.message.starts_with("Java archive without")
 }
 
 fn take(out: &mut Analysis, fi: FileInventory) {

@@ -15,6 +15,20 @@ const MAX_DEPTH: usize = 64;
 const MAX_FILE: u64 = 512 << 20;
 /// Folders that never hold installed packages and are expensive to walk.
 const SKIP_ALWAYS: &[&str] = &[".git", ".hg", ".svn"];
+/// Package-manager download caches under home folders: sources of packages
+/// that may be built from, not software that is installed or deployed.
+const SKIP_HOST_CACHES: &[&str] = &[
+    ".cargo/registry",
+    ".cargo/git",
+    ".rustup",
+    ".npm",
+    ".cache",
+    "go/pkg/mod",
+    ".m2/repository",
+    ".gradle/caches",
+    ".yarn/cache",
+    ".local/share/pnpm",
+];
 /// Pseudo and volatile file systems of a running host.
 const SKIP_HOST: &[&str] = &[
     "proc",
@@ -45,6 +59,7 @@ pub fn dir(root: &Path, label: &str, opts: &Options, host: bool) -> Inventory {
         collector: &mut collector,
         files: &mut files,
         issues: &mut inv.issues,
+        notes: &mut inv.notes,
     };
     ctx.walk(root, "", 0);
     collector.finish(&mut inv, files, |_| None);
@@ -96,6 +111,7 @@ struct Walk<'a> {
     collector: &'a mut Collector,
     files: &'a mut Vec<(String, Analysis)>,
     issues: &'a mut Vec<InventoryIssue>,
+    notes: &'a mut Vec<String>,
 }
 
 impl Walk<'_> {
@@ -127,8 +143,14 @@ impl Walk<'_> {
             // point at the scanning host, not into the tree.
             let Ok(ft) = e.file_type() else { continue };
             if ft.is_dir() {
-                if SKIP_ALWAYS.contains(&name.as_str())
-                    || (self.host && SKIP_HOST.contains(&child_rel.as_str()))
+                if SKIP_ALWAYS.contains(&name.as_str()) {
+                    continue;
+                }
+                if self.host
+                    && (SKIP_HOST.contains(&child_rel.as_str())
+                        || SKIP_HOST_CACHES
+                            .iter()
+                            .any(|c| child_rel == *c || child_rel.ends_with(&format!("/{c}"))))
                 {
                     continue;
                 }
@@ -140,13 +162,10 @@ impl Walk<'_> {
                     continue;
                 };
                 if meta.len() > MAX_FILE {
-                    self.issue(
-                        &child_rel,
-                        format!(
-                            "not read: {} bytes is over the {MAX_FILE}-byte limit",
-                            meta.len()
-                        ),
-                    );
+                    self.notes.push(format!(
+                        "{child_rel}: not read: {} bytes is over the {MAX_FILE}-byte limit",
+                        meta.len()
+                    ));
                     continue;
                 }
                 if matches!(

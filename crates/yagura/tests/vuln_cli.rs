@@ -486,3 +486,118 @@ fn real_pypa_advisories_match_a_pinned_django() {
         assert!(ids.contains(id), "{id} missing from {ids:?}");
     }
 }
+
+/// Serves `files` (URL path → body) on 127.0.0.1 until the test process
+/// ends; every other path is a 404.
+fn serve(files: Vec<(String, Vec<u8>)>) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 1024];
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let req = String::from_utf8_lossy(&buf);
+            let path = req.split_whitespace().nth(1).unwrap_or("").to_string();
+            let _ = match files.iter().find(|(p, _)| *p == path) {
+                Some((_, body)) => {
+                    let _ = write!(
+                        s,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: \"v1\"\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    s.write_all(body)
+                }
+                None => s.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                ),
+            };
+        }
+    });
+    port
+}
+
+#[test]
+fn db_update_downloads_from_a_mirror_and_a_failed_update_keeps_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("all.zip");
+    let made = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile, pathlib\n\
+             with zipfile.ZipFile(sys.argv[1], 'w') as z:\n\
+             \x20   for p in sorted(pathlib.Path(sys.argv[2]).glob('*.json')):\n\
+             \x20       z.write(p, p.name)",
+            zip.to_str().unwrap(),
+            fixtures().join("osv").to_str().unwrap(),
+        ])
+        .status()
+        .expect("python3");
+    assert!(made.success());
+    let port = serve(vec![("/PyPI/all.zip".into(), std::fs::read(&zip).unwrap())]);
+    let db = dir.path().join("adv.db");
+    let url = format!("http://127.0.0.1:{port}");
+    let out = yagura(
+        dir.path(),
+        &db,
+        &["db", "update", "--ecosystem", "PyPI", "--url", &url],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let status = |dir: &Path| {
+        let out = yagura(dir, &db, &["db", "status", "-f", "json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&out)
+    };
+    let before = status(dir.path());
+    assert_eq!(before["records"], 8, "{before}");
+    assert!(before["sources"][0]["location"]
+        .as_str()
+        .unwrap()
+        .contains("/PyPI/all.zip"));
+    // The mirror has no npm export: the update fails and the database stays.
+    let out = yagura(
+        dir.path(),
+        &db,
+        &["db", "update", "--ecosystem", "npm", "--url", &url],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(status(dir.path())["records"], 8);
+    // Scans work on the downloaded data.
+    let out = yagura(
+        dir.path(),
+        &db,
+        &[
+            "scan",
+            "vuln",
+            fixtures()
+                .join("project/requirements.txt")
+                .to_str()
+                .unwrap(),
+            "-f",
+            "json",
+            "--no-store",
+        ],
+    );
+    let ids: BTreeSet<String> = summary(&json(&out)).into_iter().map(|s| s.0).collect();
+    assert!(ids.contains("CVE-2021-33203"), "{ids:?}");
+}
