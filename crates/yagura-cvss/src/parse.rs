@@ -86,3 +86,21 @@ pub(crate) fn parse_fields<'a>(
     }
     Ok(Parsed { values })
 }
+
+/// A metric every vector of the version must carry.
+pub(crate) const fn base(name: &'static str, values: &'static [&'static str]) -> MetricSpec {
+    MetricSpec {
+        name,
+        values,
+        mandatory: true,
+    }
+}
+
+/// A metric a vector may leave out (temporal, environmental, supplemental).
+pub(crate) const fn optional(name: &'static str, values: &'static [&'static str]) -> MetricSpec {
+    MetricSpec {
+        name,
+        values,
+        mandatory: false,
+    }
+}

@@ -1,6 +1,6 @@
 //! CVSS v2 (FIRST "A Complete Guide to the Common Vulnerability Scoring System Version 2.0").
 
-use crate::parse::{parse_fields, MetricSpec, Parsed};
+use crate::parse::{base, optional, parse_fields, MetricSpec, Parsed};
 use crate::{round_half_up_tenths_exact, Error, Rating, Score, Version};
 
 const AV: usize = 0;
@@ -17,22 +17,6 @@ const TD: usize = 10;
 const CR: usize = 11;
 const IR: usize = 12;
 const AR: usize = 13;
-
-const fn base(name: &'static str, values: &'static [&'static str]) -> MetricSpec {
-    MetricSpec {
-        name,
-        values,
-        mandatory: true,
-    }
-}
-
-const fn optional(name: &'static str, values: &'static [&'static str]) -> MetricSpec {
-    MetricSpec {
-        name,
-        values,
-        mandatory: false,
-    }
-}
 
 const REQUIREMENT: &[&str] = &["L", "M", "H", "ND"];
 const CIA: &[&str] = &["N", "P", "C"];

@@ -1,6 +1,6 @@
 //! CVSS v3.0 and v3.1 (FIRST specification documents, section 7 / 8 equations).
 
-use crate::parse::{parse_fields, MetricSpec, Parsed};
+use crate::parse::{base, optional, parse_fields, MetricSpec, Parsed};
 use crate::{ceil_tenths_exact, from_tenths, Error, Rating, Score, Version};
 
 const AV: usize = 0;
@@ -25,22 +25,6 @@ const MS: usize = 18;
 const MC: usize = 19;
 const MI: usize = 20;
 const MA: usize = 21;
-
-const fn base(name: &'static str, values: &'static [&'static str]) -> MetricSpec {
-    MetricSpec {
-        name,
-        values,
-        mandatory: true,
-    }
-}
-
-const fn optional(name: &'static str, values: &'static [&'static str]) -> MetricSpec {
-    MetricSpec {
-        name,
-        values,
-        mandatory: false,
-    }
-}
 
 const CIA: &[&str] = &["H", "L", "N"];
 const REQUIREMENT: &[&str] = &["X", "H", "M", "L"];

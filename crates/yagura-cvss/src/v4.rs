@@ -6,25 +6,9 @@
 //! The floating-point operations follow the reference calculator's order so results agree to
 //! the last bit before the final rounding.
 
-use crate::parse::{parse_fields, MetricSpec, Parsed};
+use crate::parse::{base, optional, parse_fields, MetricSpec, Parsed};
 use crate::v4_lookup::MACROVECTOR_SCORES;
 use crate::{from_tenths, Error, Nomenclature, Rating, Score, Version};
-
-const fn base(name: &'static str, values: &'static [&'static str]) -> MetricSpec {
-    MetricSpec {
-        name,
-        values,
-        mandatory: true,
-    }
-}
-
-const fn optional(name: &'static str, values: &'static [&'static str]) -> MetricSpec {
-    MetricSpec {
-        name,
-        values,
-        mandatory: false,
-    }
-}
 
 const IMPACT: &[&str] = &["H", "L", "N"];
 const REQUIREMENT: &[&str] = &["X", "H", "M", "L"];

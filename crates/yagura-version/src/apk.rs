@@ -1,5 +1,7 @@
 //! apk-tools ordering:
-//! `digits{.digits}[letter]{_suffix[digits]}[~hash][-rN]`.
+//! `digits{.digits}[letter]{_suffix[digits]}[~hash][-rN]`, as compared by
+//! current apk-tools (the token-state comparator of 2.14 / 3.x, which
+//! treats leading zeros as a byte-wise comparison and orders commit hashes).
 
 use std::cmp::Ordering;
 
@@ -14,40 +16,40 @@ enum Kind {
     Letter,
     Suffix,
     SuffixNo,
+    Hash,
     Revision,
     End,
 }
 
 #[derive(Debug, Clone)]
 enum Token<'a> {
-    /// A numeric component, or the run of leading zeros of a non-first
-    /// component (`Zeros`), which apk-tools ranks below any number and the
-    /// more zeros the lower — so `1.01` < `1.1` and `1.001` < `1.01`, like
-    /// decimal fractions.
-    Digit(DigitVal<'a>),
+    /// The first numeric component: always compared by value.
+    Initial(&'a str),
+    /// A later numeric component. Compared by value, unless either side
+    /// has a leading zero: then apk-tools compares the digit strings
+    /// byte-wise, like decimal fractions (`1.01` < `1.1`, `1.05` > `1.010`,
+    /// `1.0` < `1.00`).
+    Digit(&'a str),
     Letter(u8),
     /// Suffix rank: below `PRE_RELEASE_LIMIT` means pre-release.
     Suffix(u8),
     SuffixNo(&'a str),
+    /// `~<commit hash>`, compared as a string.
+    Hash(&'a str),
     Revision(&'a str),
 }
 
 const PRE_RELEASE_LIMIT: u8 = 4;
 const SUFFIXES: [&str; 9] = ["alpha", "beta", "pre", "rc", "cvs", "svn", "git", "hg", "p"];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum DigitVal<'a> {
-    Zeros(usize),
-    Num(&'a str),
-}
-
 impl Token<'_> {
     fn kind(&self) -> Kind {
         match self {
-            Token::Digit(..) => Kind::Digit,
+            Token::Initial(_) | Token::Digit(_) => Kind::Digit,
             Token::Letter(_) => Kind::Letter,
             Token::Suffix(_) => Kind::Suffix,
             Token::SuffixNo(_) => Kind::SuffixNo,
+            Token::Hash(_) => Kind::Hash,
             Token::Revision(_) => Kind::Revision,
         }
     }
@@ -72,20 +74,14 @@ pub(crate) fn parse(s: &str) -> Result<Version<'_>, &'static str> {
     if d.is_empty() {
         return Err("version must start with a digit");
     }
-    tokens.push(Token::Digit(DigitVal::Num(d)));
+    tokens.push(Token::Initial(d));
     rest = r;
     while let Some(r) = rest.strip_prefix('.') {
         let (d, r) = take_digits(r);
         if d.is_empty() {
             return Err("expected digits after '.'");
         }
-        let zeros = d.bytes().take_while(|&b| b == b'0').count();
-        if zeros > 0 {
-            tokens.push(Token::Digit(DigitVal::Zeros(zeros)));
-        }
-        if zeros < d.len() {
-            tokens.push(Token::Digit(DigitVal::Num(&d[zeros..])));
-        }
+        tokens.push(Token::Digit(d));
         rest = r;
     }
     if let Some(&c) = rest.as_bytes().first() {
@@ -109,11 +105,11 @@ pub(crate) fn parse(s: &str) -> Result<Version<'_>, &'static str> {
         rest = r;
     }
     if let Some(r) = rest.strip_prefix('~') {
-        // A commit hash identifies a build but carries no order.
         let n = r.bytes().take_while(u8::is_ascii_hexdigit).count();
         if n == 0 {
             return Err("expected hex commit hash after '~'");
         }
+        tokens.push(Token::Hash(&r[..n]));
         rest = &r[n..];
     }
     if let Some(r) = rest.strip_prefix("-r") {
@@ -132,16 +128,13 @@ pub(crate) fn parse(s: &str) -> Result<Version<'_>, &'static str> {
 
 fn cmp_token(a: &Token<'_>, b: &Token<'_>) -> Ordering {
     match (a, b) {
-        (Token::Digit(x), Token::Digit(y)) => match (x, y) {
-            (DigitVal::Num(x), DigitVal::Num(y)) => cmp_digits(x, y),
-            (DigitVal::Zeros(x), DigitVal::Zeros(y)) => y.cmp(x),
-            (DigitVal::Zeros(_), DigitVal::Num(_)) => Ordering::Less,
-            (DigitVal::Num(_), DigitVal::Zeros(_)) => Ordering::Greater,
-        },
+        (Token::Digit(x), Token::Digit(y)) if x.starts_with('0') || y.starts_with('0') => x.cmp(y),
+        (Token::Initial(x), Token::Initial(y))
+        | (Token::Digit(x), Token::Digit(y))
+        | (Token::SuffixNo(x), Token::SuffixNo(y))
+        | (Token::Revision(x), Token::Revision(y)) => cmp_digits(x, y),
         (Token::Letter(x), Token::Letter(y)) | (Token::Suffix(x), Token::Suffix(y)) => x.cmp(y),
-        (Token::SuffixNo(x), Token::SuffixNo(y)) | (Token::Revision(x), Token::Revision(y)) => {
-            cmp_digits(x, y)
-        }
+        (Token::Hash(x), Token::Hash(y)) => x.cmp(y),
         _ => a.kind().cmp(&b.kind()),
     }
 }

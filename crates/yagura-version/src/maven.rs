@@ -198,7 +198,13 @@ fn cmp_with_null(item: &Item) -> Ordering {
             }
         }
         Item::Str(v) => qualifier_key(v).cmp(&(RELEASE_INDEX, "")),
-        Item::List(l) => l.first().map_or(Ordering::Equal, cmp_with_null),
+        // The whole list counts, not just its head (MNG-6964): `1-0.1` is
+        // newer than `1`.
+        Item::List(l) => l
+            .iter()
+            .map(cmp_with_null)
+            .find(|o| *o != Ordering::Equal)
+            .unwrap_or(Ordering::Equal),
     }
 }
 

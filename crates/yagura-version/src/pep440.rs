@@ -61,18 +61,13 @@ impl<'a> Cursor<'a> {
     }
 
     /// Optional separator and number after a pre/post/dev word; a missing
-    /// number means 0.
+    /// number means 0. A separator without a number is still consumed
+    /// (`1.0a.` is `1.0a0`): the next part's own separator is optional, so
+    /// this never rejects what the PEP's grammar accepts.
     fn opt_number(&mut self) -> String {
-        let save = self.s;
-        let body = self.s.strip_prefix(['.', '-', '_']).unwrap_or(self.s);
-        self.s = body;
-        match self.digits() {
-            Some(d) => d.to_string(),
-            None => {
-                self.s = save;
-                "0".to_string()
-            }
-        }
+        self.s = self.s.strip_prefix(['.', '-', '_']).unwrap_or(self.s);
+        self.digits()
+            .map_or_else(|| "0".to_string(), str::to_string)
     }
 }
 

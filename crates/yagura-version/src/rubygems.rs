@@ -21,33 +21,36 @@ pub(crate) fn parse(s: &str) -> Result<Version, &'static str> {
     if s.is_empty() {
         return Err("empty version");
     }
-    if !s.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err("version must start with a number");
-    }
-    if !s
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-    {
-        return Err("character not allowed in a gem version");
-    }
-    // The part before the first `-` is dot-separated with no empty pieces;
-    // after it, pieces may contain `-` (which RubyGems reads as `.pre.`).
+    // Gem::Version's grammar: `digits(.alnum+)*` optionally followed by
+    // `-` and dot-separated pieces that may themselves contain `-`.
     let (main, pre) = match s.split_once('-') {
         Some((m, p)) => (m, Some(p)),
         None => (s, None),
     };
-    if main.split('.').any(str::is_empty) {
-        return Err("empty version segment");
+    let mut pieces = main.split('.');
+    if !pieces
+        .next()
+        .is_some_and(|first| first.bytes().all(|b| b.is_ascii_digit()) && !first.is_empty())
+    {
+        return Err("version must start with a number");
+    }
+    if !pieces.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric())) {
+        return Err("empty segment or character not allowed in a gem version");
     }
     if let Some(p) = pre {
-        if p.split(['.', '-']).any(str::is_empty) {
-            return Err("empty pre-release segment");
+        let ok = |piece: &str| {
+            !piece.is_empty()
+                && piece
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        if !p.split('.').all(ok) {
+            return Err("empty segment or character not allowed in a gem pre-release");
         }
     }
-    let canonical = match pre {
-        Some(p) => format!("{main}.pre.{p}"),
-        None => main.to_string(),
-    };
+    // RubyGems reads every `-` as `.pre.`, so `1-beta-2` is
+    // `1.pre.beta.pre.2` (older than `1-beta.2`).
+    let canonical = s.replace('-', ".pre.");
     let mut segs = Vec::new();
     let bytes = canonical.as_bytes();
     let mut i = 0;

@@ -29,6 +29,10 @@ struct Rules {
     min_parts: usize,
     max_parts: usize,
     fold_case: bool,
+    /// SemVer 2.0 forbids leading zeros in numeric components and numeric
+    /// pre-release identifiers (node-semver and Go reject them); NuGet
+    /// accepts and ignores them.
+    reject_leading_zeros: bool,
 }
 
 /// Strict three-part SemVer, except that a leading `v`/`=` is tolerated and
@@ -44,6 +48,7 @@ pub(crate) fn parse_semver(s: &str) -> Result<Version, &'static str> {
             min_parts: 1,
             max_parts: 3,
             fold_case: false,
+            reject_leading_zeros: true,
         },
     )
 }
@@ -60,10 +65,12 @@ pub(crate) fn parse_go(s: &str) -> Result<Version, &'static str> {
             min_parts: 1,
             max_parts: 3,
             fold_case: false,
+            reject_leading_zeros: true,
         },
     )?;
-    if v.release.iter().any(|p| p.len() > 1 && p.starts_with('0')) {
-        return Err("leading zero in a Go version component");
+    // x/mod/semver only allows the `v1` / `v1.2` shorthands bare.
+    if v.release.len() < 3 && (!v.pre.is_empty() || s.contains('+')) {
+        return Err("shortened Go version with pre-release or build suffix");
     }
     Ok(v)
 }
@@ -79,6 +86,7 @@ pub(crate) fn parse_nuget(s: &str) -> Result<Version, &'static str> {
             min_parts: 1,
             max_parts: 4,
             fold_case: true,
+            reject_leading_zeros: false,
         },
     )
 }
@@ -112,6 +120,10 @@ fn parse_with(s: &str, rules: &Rules) -> Result<Version, &'static str> {
     if !release.iter().all(|p| all_digits(p)) {
         return Err("numeric component expected");
     }
+    let leading_zero = |id: &str| id.len() > 1 && id.starts_with('0') && all_digits(id);
+    if rules.reject_leading_zeros && release.iter().any(|p| leading_zero(p)) {
+        return Err("leading zero in a numeric component");
+    }
     let pre = match pre {
         None => Vec::new(),
         Some(p) => {
@@ -119,6 +131,9 @@ fn parse_with(s: &str, rules: &Rules) -> Result<Version, &'static str> {
             for id in p.split('.') {
                 if !valid_ident(id) {
                     return Err("invalid pre-release identifier");
+                }
+                if rules.reject_leading_zeros && leading_zero(id) {
+                    return Err("leading zero in a numeric pre-release identifier");
                 }
                 ids.push(if all_digits(id) {
                     Ident::Num(id.to_string())

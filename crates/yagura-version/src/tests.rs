@@ -167,7 +167,10 @@ fn alpine() {
             ("1.0a", "1.0.1", Less),
             ("1.01", "1.1", Less),
             ("1.001", "1.01", Less),
-            ("1.0", "1.00", Greater),
+            // Leading zeros switch apk-tools to byte-wise comparison.
+            ("1.0", "1.00", Less),
+            ("1.05", "1.010", Greater),
+            ("1.01", "1.0.1", Greater),
             ("1.0", "1.0.1", Less),
             ("1.01", "1.0", Greater),
             ("1.0a", "1.01", Less),
@@ -175,7 +178,10 @@ fn alpine() {
             ("1.10", "1.9", Greater),
             ("2.0_git20200101", "2.0", Greater),
             ("2.0_git20200101", "2.0.1", Less),
-            ("1.0~abc123-r0", "1.0-r0", Equal),
+            // The commit hash is a token of its own, ranked after the
+            // revision when shapes diverge and compared as a string.
+            ("1.0~abc123-r0", "1.0-r0", Greater),
+            ("1.0~abc123", "1.0~abd", Less),
             ("1.2.3_rc2-r1", "1.2.3_rc2", Greater),
             ("1.2.3_rc2-r1", "1.2.3-r0", Less),
         ],
@@ -223,6 +229,9 @@ fn pypi() {
             ("1.0-preview2", "1.0rc2", Equal),
             ("1.0.dev", "1.0.dev0", Equal),
             ("1.0a", "1.0a0", Equal),
+            // A separator after the word with no number is still allowed.
+            ("1.0a.", "1.0a0", Equal),
+            ("1.0.post-", "1.0.post0", Equal),
             ("1.0_rev3", "1.0.post3", Equal),
             ("1!0.5", "2.0", Greater),
             ("1.0", "1.0.post1", Less),
@@ -428,6 +437,10 @@ fn maven() {
             ("1-rc", "1-snapshot", Less),
             ("1-snapshot", "1", Less),
             ("1", "1-sp", Less),
+            // A trailing sub-list counts as a whole against nothing
+            // (MNG-6964), not just its first item.
+            ("1-0.1", "1", Greater),
+            ("0-final.01", "0-final", Greater),
             ("1-rc", "1-cr", Equal),
             ("1-ga", "1", Equal),
             ("1.0-final", "1", Equal),
@@ -534,6 +547,9 @@ fn rubygems() {
             ("0.9.9", "1.0.0.alpha", Less),
             ("1.0.b1", "1.0.a2", Greater),
             ("1.0.0.1", "1.0", Greater),
+            // Every `-` reads as `.pre.`.
+            ("1-beta-2", "1-beta.2", Less),
+            ("3.3.0-rc1-1", "3.3.0-rc1", Less),
         ],
     );
     check_chain(
@@ -568,6 +584,21 @@ fn packagist() {
             ("1.0.0-beta2-dev", "1.0.0-beta1", Greater),
             ("1.0.0", "1.0.0-p1", Less),
             ("1.10.0", "1.9.0", Greater),
+            // Composer drops everything after the exact word `stable`...
+            ("1.0.0-stable2", "1.0.0", Equal),
+            ("1.0.0-stable-dev", "1.0.0", Equal),
+            // ...but keeps other spellings, which PHP ranks below `dev`.
+            ("1.0.0-STABLE", "1.0.0-dev", Less),
+            // A lone trailing separator is allowed.
+            ("1.0-", "1.0", Equal),
+            // Date versions: separators become dots.
+            ("2020-10b", "2020-010b", Equal),
+            ("2020-10-01", "2020.10.1", Less),
+            ("2020-10-01", "2020-10-02", Less),
+            // Against a longer version, a patch word beats a number and a
+            // pre-release word loses to it (PHP's version_compare).
+            ("2020-10-p1", "2020-10-12", Greater),
+            ("2020-10-beta", "2020-10-12", Less),
         ],
     );
     check_chain(
@@ -598,7 +629,7 @@ fn packagist() {
             "1.0.0-foo",
             "1.x",
             "1.0.0.0.0",
-            "1.0-",
+            "1.0+",
         ],
     );
 }

@@ -33,6 +33,31 @@ fn json(o: &Output) -> Value {
     })
 }
 
+/// Runs a scan with `-f json --no-store`, checks the exit code, and returns
+/// the report.
+fn scan_json(dir: &Path, vuln_db: &Path, args: &[&str], code: i32) -> Value {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["-f", "json", "--no-store"]);
+    let out = yagura(dir, vuln_db, &all);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(&out)
+}
+
+/// The finding of one vulnerability ID.
+fn finding<'a>(report: &'a Value, check: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == check)
+        .unwrap_or_else(|| panic!("no finding {check}"))
+}
+
 struct Env {
     dir: tempfile::TempDir,
     db: PathBuf,
@@ -84,25 +109,12 @@ fn set(items: &[(&str, &str, &str, &str)]) -> BTreeSet<(String, String, String, 
 fn lockfiles_yield_exactly_the_expected_advisories() {
     let env = setup();
     let project = fixtures().join("project");
-    let out = yagura(
+    let report = scan_json(
         env.dir.path(),
         &env.db,
-        &[
-            "scan",
-            "vuln",
-            project.to_str().unwrap(),
-            "-f",
-            "json",
-            "--no-store",
-        ],
+        &["scan", "vuln", project.to_str().unwrap()],
+        0,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = json(&out);
     assert_eq!(
         summary(&report),
         set(&[
@@ -111,12 +123,7 @@ fn lockfiles_yield_exactly_the_expected_advisories() {
             ("CVE-2021-25900", "smallvec", "1.6.0", "FAIL"),
         ])
     );
-    let django = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "CVE-2021-33203")
-        .unwrap();
+    let django = finding(&report, "CVE-2021-33203");
     // Two advisories, one finding listing both IDs.
     assert_eq!(
         django["vulnerability"]["aliases"],
@@ -161,25 +168,12 @@ fn an_image_yields_exactly_the_expected_advisories_with_layers() {
         .status()
         .expect("python3");
     assert!(made.success());
-    let out = yagura(
+    let report = scan_json(
         env.dir.path(),
         &env.db,
-        &[
-            "scan",
-            "image",
-            image.to_str().unwrap(),
-            "-f",
-            "json",
-            "--no-store",
-        ],
+        &["scan", "image", image.to_str().unwrap()],
+        0,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = json(&out);
     assert_eq!(
         summary(&report),
         set(&[
@@ -196,15 +190,7 @@ fn an_image_yields_exactly_the_expected_advisories_with_layers() {
             // requests 2.19.1 was deleted by a later layer: no finding.
         ])
     );
-    let by_check = |c: &str| {
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["check"] == c)
-            .unwrap()
-            .clone()
-    };
+    let by_check = |c: &str| finding(&report, c).clone();
     let ssl = by_check("CVE-2023-5678");
     assert_eq!(ssl["vulnerability"]["package"]["layer"]["index"], 0);
     assert_eq!(

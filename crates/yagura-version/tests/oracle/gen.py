@@ -95,6 +95,77 @@ def invalid_from_pairs(pairs, answers, is_valid):
     return bad
 
 
+def rejected_strings(cmd, pairs, answers):
+    """Strings from pairs the oracle refused, re-checked one by one (paired
+    with themselves) so only the offending side is kept."""
+    cands = sorted({x for (a, b), ans in zip(pairs, answers) if ans == "ERR" for x in (a, b)})
+    cands = [c for c in cands if c.strip() != ""]
+    verdicts = run_oracle(cmd, [(c, c) for c in cands])
+    return [c for c, v in zip(cands, verdicts) if v == "ERR"]
+
+
+def harvest_pep440():
+    """Versions of the Python distributions installed on this machine."""
+    import glob
+
+    found = set()
+    for d in glob.glob("/var/cache/yagura/bench-venv/*/lib/python*/site-packages/*.dist-info") + glob.glob(
+        "/usr/lib/python3/dist-packages/*.dist-info"
+    ):
+        m = re.match(r"^[^-]+-(.+)\.dist-info$", os.path.basename(d))
+        if m:
+            found.add(m.group(1))
+    return sorted(found)
+
+
+def harvest_npm():
+    """`version` fields of the node packages installed on this machine."""
+    import json
+
+    found = set()
+    for root in ["/usr/lib/node_modules", "/usr/share/nodejs", "/var/cache/yagura/bench-data/oracles/node"]:
+        for dirpath, _, files in os.walk(root):
+            if "package.json" in files:
+                try:
+                    with open(os.path.join(dirpath, "package.json"), encoding="utf-8") as f:
+                        v = json.load(f).get("version")
+                except (OSError, ValueError):
+                    continue
+                if isinstance(v, str) and v:
+                    found.add(v)
+    return sorted(found)
+
+
+def harvest_maven():
+    """Artifact versions in Debian's /usr/share/maven-repo."""
+    found = set()
+    for dirpath, _, files in os.walk("/usr/share/maven-repo"):
+        if any(f.endswith(".pom") for f in files):
+            found.add(os.path.basename(dirpath))
+    return sorted(found)
+
+
+def harvest_gems():
+    """Versions listed by `gem list`."""
+    out = subprocess.run(["gem", "list"], capture_output=True, text=True).stdout
+    found = set()
+    for m in re.finditer(r"\(([^)]*)\)", out):
+        for v in m.group(1).split(","):
+            v = v.replace("default:", "").strip()
+            if v:
+                found.add(v)
+    return sorted(found)
+
+
+def fuzz(rng, tokens, n, first=("1", "0", "2", "10")):
+    """Random concatenations of ecosystem-flavoured tokens: mostly odd
+    shapes that hand-written generators miss, many of them invalid."""
+    return [
+        rng.choice(first) + "".join(rng.choice(tokens) for _ in range(rng.randint(0, 6)))
+        for _ in range(n)
+    ]
+
+
 def bump_digit(rng, v):
     runs = [m for m in re.finditer(r"\d+", v)]
     if not runs:
@@ -144,18 +215,28 @@ def mutate_dpkg(rng, v):
     return bump_digit(rng, v)
 
 
+def dpkg_valid(v):
+    return subprocess.run(["dpkg", "--validate-version", v], capture_output=True).returncode == 0
+
+
 def gen_dpkg(rng):
     import apt_pkg
 
     apt_pkg.init_system()
     harvested = harvest_dpkg()
     pool = rng.sample(harvested, min(1200, len(harvested)))
-    valid = re.compile(r"^(\d+:)?[0-9][A-Za-z0-9.+~:-]*(-[A-Za-z0-9.+~]+)?$")
-    pairs = [
-        p
-        for p in make_pairs(rng, pool, mutate_dpkg)
-        if valid.match(p[0]) and valid.match(p[1])
-    ]
+    # Odd shapes, kept only where dpkg itself accepts them.
+    odd = fuzz(rng, ["1", "0", "10", ".", "-", "~", "+", ":", "a", "b", "rc", "Z"], 400)
+    pool += [v for v in odd if dpkg_valid(v)]
+    # Mutations can break the syntax; dpkg itself decides what is valid.
+    validity = {}
+
+    def valid(v):
+        if v not in validity:
+            validity[v] = dpkg_valid(v)
+        return validity[v]
+
+    pairs = [p for p in make_pairs(rng, pool, mutate_dpkg) if valid(p[0]) and valid(p[1])]
     answers = [
         str((lambda c: (c > 0) - (c < 0))(apt_pkg.version_compare(a, b)))
         for a, b in pairs
@@ -227,12 +308,23 @@ def gen_rpm(rng):
     import rpm
 
     pool = [rpm_evr(rng) for _ in range(1500)]
+    # Odd shapes within yagura's `[epoch:]version[-release]` grammar (rpm
+    # itself compares any string).
+    odd = fuzz(rng, ["1", "0", "10", ".", "-", "~", "^", "_", "+", "a", "b", "rc", "Z", "%"], 400)
+    pool += [v for v in odd if re.search(r"[A-Za-z0-9]", split_evr(v)[1]) and v.count(":") == 0]
     # Upstream versions of real Debian packages exercise rpmvercmp on
     # realistic shapes.
     pool += [
         re.sub(r"^\d+:", "", v).rsplit("-", 1)[0] for v in rng.sample(harvest_dpkg(), 300)
     ]
-    pairs = make_pairs(rng, pool, mutate_rpm)
+    # rpm compares any string; keep well-formed EVRs (a trailing `-` or a
+    # release without letters or digits is a broken label, where the
+    # Python binding's None-vs-empty release handling would decide).
+    def well_formed(v):
+        _, version, release = split_evr(v)
+        return re.search(r"[A-Za-z0-9]", version) and (release is None or re.search(r"[A-Za-z0-9]", release))
+
+    pairs = [p for p in make_pairs(rng, pool, mutate_rpm) if well_formed(p[0]) and well_formed(p[1])]
     answers = []
     for a, b in pairs:
         ea, eb = split_evr(a), split_evr(b)
@@ -297,19 +389,37 @@ def mutate_pep440(rng, v):
 
 def gen_pep440(rng, cmd):
     pool = [pep440_version(rng) for _ in range(1800)]
+    harvested = harvest_pep440()
+    pool += harvested
+    pool += fuzz(
+        rng,
+        ["1", "0", "10", ".", "-", "_", "+", "!", "a", "b", "rc", "c", "post", "dev", "r", "rev",
+         "pre", "preview", "alpha", "beta", "local", "x", "RC", "Post"],
+        500,
+        first=("1", "0", "v1", "1!", "01"),
+    )
     pairs = make_pairs(rng, pool, mutate_pep440)
     answers = run_oracle(cmd, pairs)
     import_ver = os.environ.get("PACKAGING_VERSION", "?")
-    write_table("pep440", f"packaging {import_ver} packaging.version.Version", pairs, answers)
+    write_table(
+        "pep440",
+        f"packaging {import_ver} packaging.version.Version",
+        pairs,
+        answers,
+        [f"synthetic versions plus {len(harvested)} harvested from installed Python distributions"],
+    )
     candidates = set(PEP440_BAD)
     for (a, b), ans in zip(pairs, answers):
         if ans == "ERR":
             candidates |= {a, b}
-    cands = sorted(c for c in candidates if "\n" not in c)
+    # Blank strings cannot travel one-per-line; they are rejected by both.
+    cands = sorted(c for c in candidates if "\n" not in c and c.strip() != "")
     data = "".join(c + "\n" for c in cands)
     res = subprocess.run(shlex.split(cmd) + ["--valid"], input=data, capture_output=True, text=True, check=True)
-    verdicts = res.stdout.split("\n")
-    bad = [c for c, ok in zip(cands, verdicts) if ok == "ERR" and c.strip() != "" and "\t" not in c]
+    verdicts = res.stdout.split("\n")[: len(cands)]
+    if len(verdicts) != len(cands):
+        sys.exit("pep440 oracle answered too few validity checks")
+    bad = [c for c, ok in zip(cands, verdicts) if ok == "ERR" and "\t" not in c]
     write_invalid("pep440", f"packaging {import_ver} packaging.version.Version", bad)
 
 
@@ -342,6 +452,9 @@ def mutate_semver(rng, v):
 
 def gen_semver(rng, cmd):
     pool = [semver_version(rng) for _ in range(1800)]
+    harvested = harvest_npm()
+    pool += harvested
+    pool += fuzz(rng, ["1", "0", "10", "01", ".", "-", "+", "alpha", "beta", "x", "A", "--"], 500)
     pairs = make_pairs(rng, pool, mutate_semver)
     answers = run_oracle(cmd, pairs)
     write_table(
@@ -349,8 +462,12 @@ def gen_semver(rng, cmd):
         f"node-semver {os.environ.get('SEMVER_VERSION', '?')} semver.compare (strict parsing)",
         pairs,
         answers,
-        ["pairs with a string node-semver rejects (e.g. leading zeros, shortened 1.2) are left out"],
+        [
+            "pairs with a string node-semver rejects (e.g. leading zeros, shortened 1.2) are left out",
+            f"synthetic versions plus {len(harvested)} harvested from installed node packages",
+        ],
     )
+    write_invalid("semver", "node-semver semver.valid (strict)", rejected_strings(cmd, pairs, answers))
 
 
 def go_version(rng):
@@ -376,6 +493,8 @@ def go_version(rng):
 
 def gen_go(rng, cmd):
     pool = [go_version(rng) for _ in range(1800)]
+    pool += fuzz(rng, ["1", "0", "10", "01", ".", "-", "+", "alpha", "beta", "x", "A", "--", "incompatible"], 500,
+                 first=("v1", "v0", "v2", "v10"))
     pairs = make_pairs(rng, pool, mutate_semver)
     answers = run_oracle(cmd, pairs)
     write_table(
@@ -385,6 +504,7 @@ def gen_go(rng, cmd):
         answers,
         ["pairs with a string semver.IsValid rejects are left out"],
     )
+    write_invalid("go", "golang.org/x/mod/semver.IsValid", rejected_strings(cmd, pairs, answers))
 
 
 # --------------------------------------------------------------------------
@@ -419,14 +539,32 @@ def mutate_maven(rng, v):
 
 def gen_maven(rng, cmd):
     pool = [maven_version(rng) for _ in range(1800)]
+    harvested = harvest_maven()
+    pool += harvested
+    pool += fuzz(
+        rng,
+        ["1", "0", "10", "01", "00", ".", "-", "--", "..", "alpha", "a", "b", "m", "rc", "cr", "sp", "ga",
+         "final", "release", "snapshot", "foo", "_", "Alpha", "SP", "x"],
+        500,
+        first=("1", "0", "10", "a", "", "-", "."),
+    )
     pool += ["1.0-SNAPSHOT", "1.0.0.RELEASE", "2.0.0.Final", "1.0-alpha-1", "1.0-rc1", "1.0-sp1", "1-1", "1.0-1-SNAPSHOT", "1.0.0.M1", "1.0.0-beta.2"]
-    pairs = make_pairs(rng, pool, mutate_maven)
+    # ComparableVersion accepts anything; yagura rejects strings without a
+    # letter or digit (``, `-`, `.`), so those are left out.
+    pairs = [
+        p for p in make_pairs(rng, pool, mutate_maven)
+        if re.search(r"[A-Za-z0-9]", p[0]) and re.search(r"[A-Za-z0-9]", p[1])
+    ]
     answers = run_oracle(cmd, pairs)
     write_table(
         "maven",
         f"Maven {os.environ.get('MAVEN_ARTIFACT_VERSION', '?')} org.apache.maven.artifact.versioning.ComparableVersion.compareTo",
         pairs,
         answers,
+        [
+            "strings without any letter or digit are left out: yagura rejects them",
+            f"synthetic versions plus {len(harvested)} harvested from /usr/share/maven-repo",
+        ],
     )
 
 
@@ -454,11 +592,24 @@ def mutate_gem(rng, v):
     return bump_digit(rng, v)
 
 
+GEM_BAD = ["a1.0", "1..0", "1.0-", "1.0_1", "1a.2", "1.0 beta", "1.0.", ".1", "1.0-a..b", "1.0+1", "1.0-a_b", "v1.0"]
+
+
 def gen_rubygems(rng, cmd):
     pool = [gem_version(rng) for _ in range(1800)]
-    pairs = make_pairs(rng, pool, mutate_gem)
+    harvested = harvest_gems()
+    pool += harvested
+    pool += fuzz(rng, ["1", "0", "10", "01", ".", "-", "a", "pre", "rc", "beta", "B", "..", "--"], 500)
+    pairs = make_pairs(rng, pool, mutate_gem, extra=[(b, "1.0") for b in GEM_BAD])
     answers = run_oracle(cmd, pairs)
-    write_table("rubygems", f"{os.environ.get('RUBY_VERSION_STR', 'ruby')} Gem::Version#<=>", pairs, answers)
+    write_table(
+        "rubygems",
+        f"{os.environ.get('RUBY_VERSION_STR', 'ruby')} Gem::Version#<=>",
+        pairs,
+        answers,
+        [f"synthetic versions plus {len(harvested)} harvested from `gem list`"],
+    )
+    write_invalid("rubygems", "Gem::Version.correct?", rejected_strings(cmd, pairs, answers))
 
 
 # --------------------------------------------------------------------------
@@ -482,6 +633,15 @@ def composer_version(rng):
     return v
 
 
+def composer_date_version(rng):
+    v = rng.choice(["2020", "2021", "1999", "20201", "202010"])
+    for _ in range(rng.randint(0, 4)):
+        v += rng.choice(["", "-", ".", ":"]) + rng.choice(["01", "10", "12", "1", "001", "123"])
+    if rng.random() < 0.3:
+        v += rng.choice(["-beta", "RC1", "-dev", ".p1", "-stable", "a"])
+    return v
+
+
 def mutate_composer(rng, v):
     choice = rng.randrange(5)
     if choice == 0:
@@ -493,6 +653,14 @@ def mutate_composer(rng, v):
 
 def gen_composer(rng, cmd):
     pool = [composer_version(rng) for _ in range(1800)]
+    pool += [composer_date_version(rng) for _ in range(300)]
+    pool += fuzz(
+        rng,
+        ["1", "0", "10", "01", ".", "-", "_", "alpha", "beta", "RC", "rc", "a", "b", "p", "pl", "patch",
+         "stable", "dev", "+", "x", "*", "Beta"],
+        500,
+        first=("1", "0", "v1", "10", "2020"),
+    )
     pairs = make_pairs(rng, pool, mutate_composer)
     answers = run_oracle(cmd, pairs)
     write_table(
@@ -502,6 +670,7 @@ def gen_composer(rng, cmd):
         answers,
         ["dev-<branch> versions are not generated: Composer leaves them unordered, yagura ranks default branches newest"],
     )
+    write_invalid("composer", "Composer VersionParser::normalize", rejected_strings(cmd, pairs, answers))
 
 
 # --------------------------------------------------------------------------
@@ -532,11 +701,15 @@ def write_hand(name, source, pairs):
 
 APK_CHAIN = [
     ["0.1"], ["0.9"], ["1"], ["1.0_alpha"], ["1.0_alpha1"], ["1.0_alpha2"], ["1.0_beta"], ["1.0_beta1"],
-    ["1.0_pre1"], ["1.0_rc1"], ["1.0_rc2"], ["1.0"], ["1.0-r1"], ["1.0-r2"], ["1.0-r10"],
+    ["1.0_pre1"], ["1.0_rc1"], ["1.0_rc2"], ["1.0", "01.0"], ["1.0-r1"], ["1.0-r2"], ["1.0-r10"],
+    ["1.0~abc"], ["1.0~abc-r1"], ["1.0~abd"],
     ["1.0_cvs1"], ["1.0_svn1"], ["1.0_git20200101"], ["1.0_hg1"], ["1.0_p1"], ["1.0_p1-r1"], ["1.0_p2"],
     ["1.0a"], ["1.0b"], ["1.0z"], ["1.0.0"], ["1.0.1_rc1"], ["1.0.1"], ["1.0.2"], ["1.0.10"],
-    ["1.01"], ["1.1"], ["1.2_alpha1_p1"], ["1.2_beta1"], ["1.2"], ["1.2.0"], ["1.10"], ["2.0"], ["10.0"],
+    # Leading zeros: byte-wise comparison of the digit strings.
+    ["1.00"], ["1.001"], ["1.01"], ["1.010"], ["1.05"],
+    ["1.1"], ["1.2_alpha1_p1"], ["1.2_beta1"], ["1.2"], ["1.2.0"], ["1.10"], ["2.0"], ["10.0"],
 ]
+
 
 NUGET_CHAIN = [
     ["0.9"], ["1.0.0-alpha", "1.0.0-ALPHA", "1.0-alpha", "1.0.0.0-alpha", "1.0.0-alpha+build"],
@@ -548,7 +721,7 @@ NUGET_CHAIN = [
 
 
 def gen_hand(rng):
-    write_hand("apk", "the apk-tools version rules (apk-tools is not packaged for Debian)", chain_pairs(rng, APK_CHAIN))
+    write_hand("apk", "the comparator in current apk-tools src/version.c (apk-tools is not packaged for Debian, so not run here)", chain_pairs(rng, APK_CHAIN))
     write_hand("nuget", "NuGet's documented version precedence (no dotnet SDK here)", chain_pairs(rng, NUGET_CHAIN))
 
 
