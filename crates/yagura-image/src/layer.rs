@@ -18,7 +18,9 @@ use sha2::{Digest, Sha256};
 use crate::manifest::LayerBlob;
 use crate::overlay::{EntryKind, Overlay};
 use crate::source::Source;
-use crate::tar::{normalize, EntryData, Kind, StreamInput, TarError, TarReader};
+use crate::tar::{
+    normalize, read_at, EntryData, FileInput, Kind, StreamInput, TarError, TarInput, TarReader,
+};
 use crate::{EntryMeta, Error};
 
 /// Large enough that decompressors and hashers work on big slices.
@@ -332,6 +334,11 @@ where
                 })
             })?;
         let verify = self.verify;
+        if !verify {
+            if let Some(done) = self.walk_uncompressed_in_place(index, member)? {
+                return Ok(done);
+            }
+        }
         // Reading, hashing the blob and decompressing run on a second thread;
         // this one hashes the tar stream, parses it and runs the callbacks.
         let (sender, receiver) = sync_channel::<io::Result<Vec<u8>>>(PIPE_DEPTH);
@@ -396,11 +403,62 @@ where
         Ok(())
     }
 
+    /// An uncompressed layer in a seekable file, when digests are not being
+    /// verified: only headers and wanted files are read, everything else is
+    /// seeked over (a `docker save` archive is mostly content no scanner
+    /// wants). `None` when the layer is compressed or not in a plain file.
+    fn walk_uncompressed_in_place(
+        &mut self,
+        index: usize,
+        member: &str,
+    ) -> Result<Option<()>, Failure> {
+        let io_failure = |source| {
+            Failure::Layer(Error::Io {
+                path: member.to_string(),
+                source,
+            })
+        };
+        let Some((span, start, end)) = self.source.member_span(member).map_err(io_failure)? else {
+            return Ok(None);
+        };
+        let mut magic = [0u8; 6];
+        let n = read_at(span.file(), &mut magic, start).map_err(io_failure)?;
+        let head = magic.get(..n).unwrap_or_default();
+        let compressed = head.starts_with(&[0x1f, 0x8b])
+            || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+            || head.starts_with(b"BZh")
+            || head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]);
+        if compressed {
+            return Ok(None);
+        }
+        let mut tar = TarReader::new(FileInput::new(span.file(), start, end));
+        self.walk_entries(index, member, &mut tar)?;
+        Ok(Some(()))
+    }
+
     fn walk_tar<B: BufRead>(
         &mut self,
         index: usize,
         member: &str,
         input: B,
+    ) -> Result<(), Failure> {
+        let mut tar = TarReader::new(StreamInput(input));
+        self.walk_entries(index, member, &mut tar)?;
+        // Trailing bytes after the end marker are part of the hashed stream.
+        let StreamInput(mut rest) = tar.into_input();
+        drain(&mut rest).map_err(|e| {
+            Failure::Layer(Error::CorruptLayer {
+                layer: member.to_string(),
+                reason: format!("cannot read layer: {e}"),
+            })
+        })
+    }
+
+    fn walk_entries<I: TarInput>(
+        &mut self,
+        index: usize,
+        member: &str,
+        tar: &mut TarReader<I>,
     ) -> Result<(), Failure> {
         let broken = |reason: String| {
             Failure::Layer(Error::CorruptLayer {
@@ -408,7 +466,6 @@ where
                 reason,
             })
         };
-        let mut tar = TarReader::new(StreamInput(input));
         loop {
             let header = match tar.next_header() {
                 Ok(Some(h)) => h,
@@ -447,7 +504,7 @@ where
                         executable: header.mode & 0o111 != 0,
                     };
                     if (self.want)(&path, &meta) {
-                        let result = (self.on_file)(index, &path, &meta, &mut EntryData(&mut tar));
+                        let result = (self.on_file)(index, &path, &meta, &mut EntryData(tar));
                         if let Some(e) = tar.failed.take() {
                             return Err(broken(format!("cannot read `{path}`: {e}")));
                         }
@@ -472,9 +529,7 @@ where
                 Kind::Other => self.overlay.record(&path, index, EntryKind::Other, ""),
             }
         }
-        // Trailing bytes after the end marker are part of the hashed stream.
-        let StreamInput(mut rest) = tar.into_input();
-        drain(&mut rest).map_err(|e| broken(format!("cannot read layer: {e}")))
+        Ok(())
     }
 }
 

@@ -27,6 +27,22 @@ pub(crate) enum Source {
     },
 }
 
+/// A file handle either shared with the source (outer tar) or opened for
+/// one member (a blob in an OCI folder).
+pub(crate) enum SpanFile<'a> {
+    Borrowed(&'a File),
+    Owned(File),
+}
+
+impl SpanFile<'_> {
+    pub fn file(&self) -> &File {
+        match self {
+            SpanFile::Borrowed(f) => f,
+            SpanFile::Owned(f) => f,
+        }
+    }
+}
+
 pub(crate) fn display(path: &Path) -> String {
     path.display().to_string()
 }
@@ -52,11 +68,7 @@ impl Source {
                     .into(),
             });
         }
-        let mut reader = TarReader::new(FileInput {
-            file: &file,
-            pos: 0,
-            len,
-        });
+        let mut reader = TarReader::new(FileInput::new(&file, 0, len));
         let mut members = HashMap::new();
         let mut problem = None;
         loop {
@@ -162,6 +174,30 @@ impl Source {
                     truncated: m.truncated,
                 })))
             }
+        }
+    }
+
+    /// Where a member's bytes lie in a file, for positional reads that can
+    /// seek past content nobody wants: the file, the start offset and the
+    /// end offset (exclusive; short of the header's size when truncated).
+    pub fn member_span(&self, name: &str) -> io::Result<Option<(SpanFile<'_>, u64, u64)>> {
+        match self {
+            Source::Dir(root) => {
+                let Some(path) = Self::dir_path(root, name) else {
+                    return Ok(None);
+                };
+                match File::open(path) {
+                    Ok(f) => {
+                        let len = f.metadata()?.len();
+                        Ok(Some((SpanFile::Owned(f), 0, len)))
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+            Source::Tar { file, members, .. } => Ok(members
+                .get(&normalize(name))
+                .map(|m| (SpanFile::Borrowed(file), m.offset, m.offset + m.available))),
         }
     }
 

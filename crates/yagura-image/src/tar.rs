@@ -113,15 +113,73 @@ pub(crate) fn read_at(file: &File, buf: &mut [u8], pos: u64) -> io::Result<usize
     }
 }
 
+/// Positional reads through a small buffer: a layer read in place is mostly
+/// 512-byte headers, and one `pread` per header would dominate.
 pub(crate) struct FileInput<'a> {
-    pub file: &'a File,
-    pub pos: u64,
-    pub len: u64,
+    file: &'a File,
+    pos: u64,
+    /// End of the readable span (exclusive).
+    len: u64,
+    buf: Vec<u8>,
+    /// Valid bytes in `buf`.
+    buf_len: usize,
+    /// File offset of `buf[0]`.
+    buf_start: u64,
+}
+
+/// A header plus a small file's content per read, but not so much that
+/// skipping over large files (the common case) copies data nobody wants.
+const FILE_INPUT_BUFFER: usize = 8 * 1024;
+
+impl<'a> FileInput<'a> {
+    pub fn new(file: &'a File, pos: u64, len: u64) -> Self {
+        FileInput {
+            file,
+            pos,
+            len,
+            buf: Vec::new(),
+            buf_len: 0,
+            buf_start: 0,
+        }
+    }
 }
 
 impl TarInput for FileInput<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = read_at(self.file, buf, self.pos)?;
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let left = self.len.saturating_sub(self.pos);
+        let want = out.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        if want == 0 {
+            return Ok(0);
+        }
+        let buffered_end = self.buf_start + self.buf_len as u64;
+        if self.pos < self.buf_start || self.pos >= buffered_end {
+            if want >= FILE_INPUT_BUFFER {
+                // Large reads go straight to the caller.
+                let n = read_at(self.file, out.get_mut(..want).unwrap_or_default(), self.pos)?;
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            let fill = FILE_INPUT_BUFFER.min(usize::try_from(left).unwrap_or(usize::MAX));
+            if self.buf.len() < FILE_INPUT_BUFFER {
+                self.buf = vec![0; FILE_INPUT_BUFFER];
+            }
+            let n = read_at(
+                self.file,
+                self.buf.get_mut(..fill).unwrap_or_default(),
+                self.pos,
+            )?;
+            self.buf_len = n;
+            self.buf_start = self.pos;
+            if n == 0 {
+                return Ok(0);
+            }
+        }
+        let offset = usize::try_from(self.pos - self.buf_start).unwrap_or(usize::MAX);
+        let avail = self.buf.get(offset..self.buf_len).unwrap_or_default();
+        let n = avail.len().min(want);
+        out.get_mut(..n)
+            .unwrap_or_default()
+            .copy_from_slice(avail.get(..n).unwrap_or_default());
         self.pos += n as u64;
         Ok(n)
     }
@@ -342,14 +400,27 @@ impl<I: TarInput> Read for EntryData<'_, I> {
 
 fn verify_checksum(block: &[u8; BLOCK]) -> Result<(), String> {
     let stored = parse_number(&block[148..156]).ok_or("invalid checksum field")?;
-    let mut unsigned: u64 = 0;
-    let mut signed: i64 = 0;
-    for (i, &b) in block.iter().enumerate() {
-        let b = if (148..156).contains(&i) { b' ' } else { b };
-        unsigned += u64::from(b);
-        signed += i64::from(b as i8);
+    // The checksum field itself counts as eight spaces. Summing the whole
+    // block first keeps the loop branch-free (it runs once per member).
+    let field: u64 = block[148..156].iter().map(|&b| u64::from(b)).sum();
+    let all: u64 = block.iter().map(|&b| u64::from(b)).sum();
+    let unsigned = all - field + 8 * u64::from(b' ');
+    if stored == unsigned {
+        return Ok(());
     }
-    if stored == unsigned || i64::try_from(stored).ok() == Some(signed) {
+    // Some old tars summed signed bytes.
+    let signed: i64 = block
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                i64::from(b' ')
+            } else {
+                i64::from(b as i8)
+            }
+        })
+        .sum();
+    if i64::try_from(stored).ok() == Some(signed) {
         Ok(())
     } else {
         Err(format!(

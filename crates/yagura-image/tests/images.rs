@@ -311,3 +311,47 @@ fn umoci_made_layout() {
         Some("usr/lib/os-release")
     );
 }
+
+/// Without digest checks, uncompressed layers are read in place, seeking past
+/// unwanted content; what the walk yields must not change.
+#[test]
+fn reading_in_place_without_digest_checks_yields_the_same_files() {
+    let unverified = OpenOptions {
+        verify_digests: false,
+        ..Default::default()
+    };
+    for name in [
+        "docker-legacy.tar",
+        "docker-blobs.tar",
+        "oci-dir",
+        "oci.tar",
+    ] {
+        let checked = Image::open(&fixture(name)).unwrap();
+        let fast = Image::open_with(&fixture(name), &unverified).unwrap();
+        let (o1, f1) = walk_all(&checked);
+        let (o2, f2) = walk_all(&fast);
+        assert_eq!(f1, f2, "{name}: files differ");
+        assert!(o2.errors.is_empty(), "{name}: {:?}", o2.errors);
+        let finals1: Vec<_> = o1.final_files().collect();
+        let finals2: Vec<_> = o2.final_files().collect();
+        assert_eq!(finals1, finals2, "{name}: final view differs");
+        check_standard_image(&fast);
+        // Reading only some files (the rest skipped by seeking) gives the
+        // same bytes for those.
+        let mut some = Files::new();
+        fast.walk(
+            |path, _| path.ends_with("METADATA"),
+            |layer, path, meta, r: &mut dyn Read| -> Result<(), std::io::Error> {
+                let mut data = Vec::new();
+                r.read_to_end(&mut data)?;
+                some.insert((layer, path.to_string()), (*meta, data));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert!(!some.is_empty());
+        for (k, v) in &some {
+            assert_eq!(f1.get(k), Some(v), "{name}: {k:?}");
+        }
+    }
+}

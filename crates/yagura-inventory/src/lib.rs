@@ -123,12 +123,17 @@ pub type ExcludeFn = std::sync::Arc<dyn Fn(&str) -> bool + Send + Sync>;
 pub struct Options {
     /// Paths (relative to the target root, `/`-separated) to leave out.
     pub exclude: Option<ExcludeFn>,
+    /// Check every image layer's digests while reading. Off by default: an
+    /// uncompressed layer can then be read by seeking past the content no
+    /// package reader wants, instead of hashing every byte.
+    pub verify_digests: bool,
 }
 
 impl std::fmt::Debug for Options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Options")
             .field("exclude", &self.exclude.is_some())
+            .field("verify_digests", &self.verify_digests)
             .finish()
     }
 }
@@ -162,7 +167,13 @@ pub fn collect(target: &Target, opts: &Options) -> Result<Inventory, Error> {
 /// package reader wants, then keeps what the final image still shows and
 /// attributes each package to the layer that added it.
 fn image(path: &Path, opts: &Options) -> Result<Inventory, Error> {
-    let img = Image::open(path)?;
+    let img = Image::open_with(
+        path,
+        &yagura_image::OpenOptions {
+            verify_digests: opts.verify_digests,
+            ..Default::default()
+        },
+    )?;
     let info = img.info().clone();
     let mut collector = Collector::default();
     // Per path, the results of every layer that wrote it, in layer order.

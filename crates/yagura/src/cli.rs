@@ -179,6 +179,10 @@ pub struct VulnArgs {
     /// OpenVEX or CycloneDX VEX documents marking vulnerabilities not_affected or fixed (repeatable).
     #[arg(long, value_name = "FILE")]
     pub vex: Vec<PathBuf>,
+    /// Check every image layer's blob digest and diff ID while reading (reads
+    /// every byte of every layer; off by default for speed).
+    #[arg(long)]
+    pub verify_layers: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -46,6 +46,7 @@ pub fn targets(paths: &[PathBuf]) -> Result<Vec<Target>> {
 fn exclude_fn(
     config: Option<&Path>,
     host_skip: Option<PathBuf>,
+    verify_digests: bool,
 ) -> Result<yagura_inventory::Options> {
     let cfg = crate::pipeline::load_config(config)?;
     let ex = yagura_iac::discover::Exclude::new(&cfg.exclude_paths)
@@ -60,6 +61,7 @@ fn exclude_fn(
             }
             ex.matches(Path::new(""), Path::new(rel))
         })),
+        verify_digests,
     })
 }
 
@@ -69,6 +71,7 @@ pub fn inventories(
     targets: &[Target],
     config: Option<&Path>,
     host_skip: Option<PathBuf>,
+    verify_digests: bool,
     errors: &mut Vec<String>,
 ) -> Result<Vec<Inventory>> {
     let mut out = Vec::new();
@@ -76,8 +79,8 @@ pub fn inventories(
         let opts = match t {
             // The project's exclusions are relative to the project folder;
             // on the host only the folder scanned separately is left out.
-            Target::Host => exclude_fn(None, host_skip.clone())?,
-            _ => exclude_fn(config, None)?,
+            Target::Host => exclude_fn(None, host_skip.clone(), verify_digests)?,
+            _ => exclude_fn(config, None, verify_digests)?,
         };
         let pb = progress::spinner(&format!("reading packages of {}", t.label()));
         let started = std::time::Instant::now();
@@ -151,7 +154,13 @@ pub fn collect(
     );
     let mut c = Collected::new(kind, scope);
     c.targets = targets.iter().map(Target::label).collect();
-    let invs = inventories(targets, config, host_skip, &mut c.errors)?;
+    let invs = inventories(
+        targets,
+        config,
+        host_skip,
+        args.verify_layers,
+        &mut c.errors,
+    )?;
     for inv in &invs {
         c.errors.extend(inv.issues.iter().map(|i| i.to_string()));
         c.not_assessed
@@ -341,7 +350,7 @@ pub fn sbom(cmd: SbomCmd, vuln_db: Option<&Path>) -> Result<ExitCode> {
     }
     let targets = targets(std::slice::from_ref(&cmd.target))?;
     let mut errors = Vec::new();
-    let invs = inventories(&targets, cmd.config.as_deref(), None, &mut errors)?;
+    let invs = inventories(&targets, cmd.config.as_deref(), None, false, &mut errors)?;
     let Some(inv) = invs.into_iter().next() else {
         bail!("{}", errors.join("; "));
     };
@@ -581,6 +590,7 @@ fn ecosystems_in_use(db_path: &Path) -> Result<Vec<String>> {
         &[Target::Host, Target::Dir(".".into())],
         None,
         here,
+        false,
         &mut errors,
     )?;
     let mut ecos: Vec<String> = invs
