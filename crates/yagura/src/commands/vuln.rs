@@ -201,14 +201,7 @@ pub fn collect(
                 .enumerate()
                 .filter_map(|(i, p)| yagura_vuln::query_key(p).map(|k| (i, k)))
                 .collect();
-            let queries: Vec<(&str, &str)> = keys.iter().map(|(_, (e, n, _))| (*e, *n)).collect();
-            let candidates = db
-                .candidates_many(&queries)
-                .with_context(|| format!("reading the advisory database {}", db_path.display()))?;
-            let mut found = Vec::new();
-            for ((i, _), cands) in keys.iter().zip(candidates) {
-                found.extend(yagura_vuln::match_package(&inv.packages[*i], &cands, opts));
-            }
+            let mut found = match_in_parallel(&db, &db_path, &inv.packages, &keys, opts)?;
             yagura_sbom::apply_vex(&vex, &mut found, inv.distro.as_ref());
             let target_scope = inv.target.clone();
             c.findings.extend(
@@ -252,6 +245,80 @@ pub fn collect(
         inventories: invs,
         matches,
     })
+}
+
+/// Looks up and matches packages on every core: decoding candidate records
+/// is most of the work, and each thread reads through its own connection.
+fn match_in_parallel(
+    db: &yagura_vulndb::VulnDb,
+    db_path: &Path,
+    packages: &[yagura_model::package::Package],
+    keys: &[(usize, (&str, &str, &str))],
+    opts: yagura_vuln::MatchOptions,
+) -> Result<Vec<VulnMatch>> {
+    let run = |db: &yagura_vulndb::VulnDb,
+               part: &[(usize, (&str, &str, &str))]|
+     -> Result<Vec<VulnMatch>> {
+        // Binary packages of one source (libc6, libc-bin …) share their
+        // advisories: each distinct key is looked up and decoded once.
+        let mut index: std::collections::HashMap<(&str, &str), usize> = Default::default();
+        let mut queries: Vec<(&str, &str)> = Vec::new();
+        let slots: Vec<usize> = part
+            .iter()
+            .map(|(_, (e, n, _))| {
+                *index.entry((*e, *n)).or_insert_with(|| {
+                    queries.push((*e, *n));
+                    queries.len() - 1
+                })
+            })
+            .collect();
+        let candidates = db
+            .candidates_many(&queries)
+            .with_context(|| format!("reading the advisory database {}", db_path.display()))?;
+        let mut found = Vec::new();
+        for ((i, _), slot) in part.iter().zip(slots) {
+            if let (Some(p), Some(cands)) = (packages.get(*i), candidates.get(slot)) {
+                found.extend(yagura_vuln::match_package(p, cands, opts));
+            }
+        }
+        Ok(found)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    // Small inventories are not worth a thread.
+    if threads < 2 || keys.len() < 64 {
+        return run(db, keys);
+    }
+    let chunk = keys.len().div_ceil(threads);
+    let mut parts = keys.chunks(chunk);
+    let first = parts.next().unwrap_or_default();
+    let rest: Vec<_> = parts.collect();
+    let parts: Vec<Result<Vec<VulnMatch>>> = std::thread::scope(|scope| {
+        let run = &run;
+        // A connection is not shareable: other threads open their own, this
+        // one keeps the caller's.
+        let handles: Vec<_> = rest
+            .into_iter()
+            .map(|part| {
+                scope.spawn(move || -> Result<Vec<VulnMatch>> {
+                    let own = yagura_vulndb::VulnDb::open(db_path)?;
+                    run(&own, part)
+                })
+            })
+            .collect();
+        let mut out = vec![run(db, first)];
+        out.extend(handles.into_iter().map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("a matching thread panicked")))
+        }));
+        out
+    });
+    let mut all = Vec::new();
+    for p in parts {
+        all.extend(p?);
+    }
+    Ok(all)
 }
 
 fn read_vex(paths: &[PathBuf]) -> Result<Vec<yagura_sbom::VexStatement>> {
