@@ -173,9 +173,7 @@ pub fn collect(
     let db = match yagura_vulndb::VulnDb::open(&db_path) {
         Ok(db) => Some(db),
         Err(e) => {
-            let msg = format!(
-                "vulnerabilities not checked: {e} (run `yagura db update`, or `yagura db import PATH` offline)"
-            );
+            let msg = format!("vulnerabilities not checked: {e}");
             eprintln!("{msg}");
             if required {
                 c.errors.push(msg);
