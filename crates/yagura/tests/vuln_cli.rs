@@ -587,3 +587,83 @@ fn db_update_downloads_from_a_mirror_and_a_failed_update_keeps_the_database() {
     let ids: BTreeSet<String> = summary(&json(&out)).into_iter().map(|s| s.0).collect();
     assert!(ids.contains("CVE-2021-33203"), "{ids:?}");
 }
+
+/// Real lockfiles made by cargo and pip (bench/vuln/lockfiles), real advisories
+/// from ../shared, and the findings cargo-audit and pip-audit reported on the
+/// same inputs (bench/vuln/expected, written by bench/vuln/run.sh's peers) as
+/// the oracle: yagura must report exactly those vulnerabilities, each with an
+/// overlapping ID. Skips when ../shared is absent.
+#[test]
+fn real_lockfiles_match_what_cargo_audit_and_pip_audit_report() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let shared = repo.join("../shared/advisories");
+    if !shared.exists() {
+        eprintln!("skipped: {} is absent (shared test data)", shared.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("adv.db");
+    let out = yagura(
+        dir.path(),
+        &db,
+        &[
+            "db",
+            "import",
+            shared.join("pypa-osv.zip").to_str().unwrap(),
+            shared.join("rustsec-advisory-db").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (lockfile, expected) in [
+        (
+            "bench/vuln/lockfiles/cargo/Cargo.lock",
+            "bench/vuln/expected/cargo-audit.json",
+        ),
+        (
+            "bench/vuln/lockfiles/python/requirements.txt",
+            "bench/vuln/expected/pip-audit.json",
+        ),
+    ] {
+        let want: Vec<(String, String, Vec<String>)> =
+            serde_json::from_slice(&std::fs::read(repo.join(expected)).unwrap()).unwrap();
+        let report = scan_json(
+            dir.path(),
+            &db,
+            &["scan", "vuln", repo.join(lockfile).to_str().unwrap()],
+            0,
+        );
+        let got: Vec<(String, String, BTreeSet<String>)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let v = &f["vulnerability"];
+                let mut ids: BTreeSet<String> = v["aliases"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_string())
+                    .collect();
+                ids.insert(f["check"].as_str().unwrap().to_string());
+                (
+                    v["package"]["name"].as_str().unwrap().to_lowercase(),
+                    v["package"]["version"].as_str().unwrap().to_string(),
+                    ids,
+                )
+            })
+            .collect();
+        assert_eq!(got.len(), want.len(), "{lockfile}: {got:?}");
+        for (name, version, ids) in &want {
+            assert!(
+                got.iter().any(|(n, v, g)| *n == name.to_lowercase()
+                    && v == version
+                    && ids.iter().any(|i| g.contains(i))),
+                "{lockfile}: the peer's {name} {version} {ids:?} is missing"
+            );
+        }
+    }
+}
