@@ -335,27 +335,61 @@ fn findings_list(
         region: String,
         message: String,
     }
+    // Package vulnerabilities have no region; their third column is the
+    // version that fixes them, and the message says where the package is.
+    let vulns = shown.iter().filter(|f| f.vulnerability.is_some()).count();
+    let place_head = match (vulns, shown.len() - vulns) {
+        (0, _) => "REGION",
+        (_, 0) => "FIXED IN",
+        _ => "REGION/FIXED IN",
+    };
     let cells: Vec<Row> = shown
         .iter()
-        .map(|f| Row {
-            status: f.display_status(),
-            severity: f.severity,
-            check: one_line(&f.check),
-            resource: truncate(&one_line(resource_label(f)), RESOURCE_WIDTH),
-            region: f
-                .resource
-                .region
-                .as_deref()
-                .map(one_line)
-                .unwrap_or_else(|| "-".into()),
-            message: truncate(&one_line(&f.message), MESSAGE_WIDTH),
+        .map(|f| match &f.vulnerability {
+            Some(v) => Row {
+                status: f.display_status(),
+                severity: f.severity,
+                check: one_line(&f.check),
+                resource: truncate(&one_line(resource_label(f)), RESOURCE_WIDTH),
+                region: if v.fixed_versions.is_empty() {
+                    "-".into()
+                } else {
+                    truncate(&one_line(&v.fixed_versions.join(", ")), 24)
+                },
+                message: truncate(
+                    &one_line(&format!(
+                        "{} [{}{}]",
+                        f.title,
+                        v.package.path,
+                        v.package
+                            .layer
+                            .as_ref()
+                            .map(|l| format!(", layer {}", l.index))
+                            .unwrap_or_default()
+                    )),
+                    MESSAGE_WIDTH,
+                ),
+            },
+            None => Row {
+                status: f.display_status(),
+                severity: f.severity,
+                check: one_line(&f.check),
+                resource: truncate(&one_line(resource_label(f)), RESOURCE_WIDTH),
+                region: f
+                    .resource
+                    .region
+                    .as_deref()
+                    .map(one_line)
+                    .unwrap_or_else(|| "-".into()),
+                message: truncate(&one_line(&f.message), MESSAGE_WIDTH),
+            },
         })
         .collect();
     let w_status = width_of("STATUS", cells.iter().map(|r| r.status));
     let w_sev = width_of("SEVERITY", cells.iter().map(|r| r.severity.as_str()));
     let w_check = width_of("CHECK", cells.iter().map(|r| r.check.as_str()));
     let w_res = width_of("RESOURCE", cells.iter().map(|r| r.resource.as_str()));
-    let w_reg = width_of("REGION", cells.iter().map(|r| r.region.as_str()));
+    let w_reg = width_of(place_head, cells.iter().map(|r| r.region.as_str()));
 
     let heading = if show_passed {
         format!("Findings ({total})")
@@ -374,7 +408,7 @@ fn findings_list(
         st.dim(&pad("SEVERITY", w_sev)),
         st.dim(&pad("CHECK", w_check)),
         st.dim(&pad("RESOURCE", w_res)),
-        st.dim(&pad("REGION", w_reg)),
+        st.dim(&pad(place_head, w_reg)),
         st.dim("MESSAGE")
     )?;
     for r in &cells {

@@ -667,3 +667,26 @@ fn real_lockfiles_match_what_cargo_audit_and_pip_audit_report() {
         }
     }
 }
+
+#[test]
+fn the_table_shows_fixed_versions_for_vulnerabilities() {
+    let env = setup();
+    let project = fixtures().join("project");
+    let out = yagura(
+        env.dir.path(),
+        &env.db,
+        &["scan", "vuln", project.to_str().unwrap(), "--no-store"],
+    );
+    assert!(out.status.success());
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("FIXED IN"), "{table}");
+    let row = table
+        .lines()
+        .find(|l| l.contains("CVE-2021-33203") && l.contains("Django@3.2.0"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        row.contains("Django@3.2.0") && row.contains("3.2.4"),
+        "{row}"
+    );
+    assert!(row.contains("requirements.txt"), "{row}");
+}
