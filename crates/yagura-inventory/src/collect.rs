@@ -107,12 +107,7 @@ impl Collector {
     /// Merges per-file results (already reduced to what the final view of
     /// the target shows) into `inv`: picks the distribution, gives OS
     /// packages its ecosystem, and adds Debian copyright licenses.
-    pub fn finish(
-        &self,
-        inv: &mut Inventory,
-        files: Vec<(String, Analysis)>,
-        _resolve: impl Fn(&str) -> Option<String>,
-    ) {
+    pub fn finish(&self, inv: &mut Inventory, files: Vec<(String, Analysis)>) {
         let mut distros: Vec<(String, Distro)> = Vec::new();
         let mut copyrights: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut packages = Vec::new();

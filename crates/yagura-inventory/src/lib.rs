@@ -254,7 +254,7 @@ fn image(path: &Path, opts: &Options) -> Result<Inventory, Error> {
         }
         finals.push((p, last));
     }
-    collector.finish(&mut inv, finals, |p| overlay.resolve(p));
+    collector.finish(&mut inv, finals);
     Ok(inv)
 }
 

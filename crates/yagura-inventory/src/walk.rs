@@ -62,7 +62,7 @@ pub fn dir(root: &Path, label: &str, opts: &Options, host: bool) -> Inventory {
         notes: &mut inv.notes,
     };
     ctx.walk(root, "", 0);
-    collector.finish(&mut inv, files, |_| None);
+    collector.finish(&mut inv, files);
     inv
 }
 
@@ -100,7 +100,7 @@ pub fn single_file(path: &Path) -> Inventory {
             message: format!("cannot read: {e}"),
         }),
     }
-    collector.finish(&mut inv, files, |_| None);
+    collector.finish(&mut inv, files);
     inv
 }
 

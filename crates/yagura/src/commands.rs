@@ -18,7 +18,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let vuln_db = cli.vuln_db.clone();
     match cli.command {
         Command::Scan(scan) => run_scan(scan, vuln_db.as_deref()).await,
-        Command::Sbom(cmd) => vuln::sbom(cmd, vuln_db.as_deref()),
+        Command::Sbom(cmd) => vuln::sbom(cmd),
         Command::Db(cmd) => vuln::db(cmd, vuln_db.as_deref()),
         Command::Checks(c) => checks(c),
         Command::Findings(f) => findings(f),
@@ -55,27 +55,27 @@ async fn run_scan(scan: ScanCmd, vuln_db: Option<&std::path::Path>) -> Result<Ex
             vuln: args,
         }) => {
             let targets = vuln::targets(&targets)?;
-            let scan = vuln::collect(
-                "vuln",
-                &targets,
-                &args,
+            let scan = vuln::collect(vuln::Request {
+                kind: "vuln",
+                targets: &targets,
+                args: &args,
                 vuln_db,
-                common.config.as_deref(),
-                true,
-                None,
-            )?;
+                config: common.config.as_deref(),
+                required: true,
+                host_skip: None,
+            })?;
             return finish_vuln(scan, &common, started);
         }
         Some(ScanTarget::Host { vuln: args }) => {
-            let scan = vuln::collect(
-                "host",
-                &[yagura_inventory::Target::Host],
-                &args,
+            let scan = vuln::collect(vuln::Request {
+                kind: "host",
+                targets: &[yagura_inventory::Target::Host],
+                args: &args,
                 vuln_db,
-                None,
-                true,
-                None,
-            )?;
+                config: None,
+                required: true,
+                host_skip: None,
+            })?;
             return finish_vuln(scan, &common, started);
         }
         Some(ScanTarget::Image {
@@ -84,15 +84,15 @@ async fn run_scan(scan: ScanCmd, vuln_db: Option<&std::path::Path>) -> Result<Ex
             no_secrets,
         }) => {
             let target = yagura_inventory::Target::Image(image.clone());
-            let mut scan = vuln::collect(
-                "image",
-                &[target],
-                &args,
+            let mut scan = vuln::collect(vuln::Request {
+                kind: "image",
+                targets: &[target],
+                args: &args,
                 vuln_db,
-                common.config.as_deref(),
-                true,
-                None,
-            )?;
+                config: common.config.as_deref(),
+                required: true,
+                host_skip: None,
+            })?;
             if !no_secrets {
                 let found = iac::collect_image_secrets(&image)?;
                 scan.collected.findings.extend(found.findings);
@@ -176,15 +176,15 @@ async fn scan_everything(
         yagura_inventory::Target::Host,
         yagura_inventory::Target::Dir(".".into()),
     ];
-    let scan = vuln::collect(
-        "vuln",
-        &vuln_targets,
-        &Default::default(),
+    let scan = vuln::collect(vuln::Request {
+        kind: "vuln",
+        targets: &vuln_targets,
+        args: &Default::default(),
         vuln_db,
-        common.config.as_deref(),
-        false,
-        here,
-    )?;
+        config: common.config.as_deref(),
+        required: false,
+        host_skip: here,
+    })?;
     parts.push(scan.collected);
     eprintln!("skipped: runtime workloads — not available in this version yet");
     let collected = if parts.len() == 1 {

@@ -125,19 +125,36 @@ pub fn inventories(
     Ok(out)
 }
 
+/// What a vulnerability scan covers and how strict it is.
+pub struct Request<'a> {
+    /// The scan command (`vuln`, `host`, `image`), the prefix of the scope.
+    pub kind: &'a str,
+    pub targets: &'a [Target],
+    pub args: &'a VulnArgs,
+    pub vuln_db: Option<&'a Path>,
+    /// Project configuration (exclusions) for non-host targets.
+    pub config: Option<&'a Path>,
+    /// Whether a missing advisory database is an error (explicit scans) or
+    /// a not-assessed note (a bare `yagura scan`).
+    pub required: bool,
+    /// A folder the host walk leaves out because it is scanned on its own.
+    pub host_skip: Option<PathBuf>,
+}
+
 /// Inventories, matches against the advisory database and makes findings.
 /// Without a database the inventory is still reported; `required` decides
 /// whether that is an error (an explicit vulnerability scan) or a note (a
 /// bare `yagura scan`).
-pub fn collect(
-    kind: &str,
-    targets: &[Target],
-    args: &VulnArgs,
-    vuln_db: Option<&Path>,
-    config: Option<&Path>,
-    required: bool,
-    host_skip: Option<PathBuf>,
-) -> Result<VulnScan> {
+pub fn collect(req: Request<'_>) -> Result<VulnScan> {
+    let Request {
+        kind,
+        targets,
+        args,
+        vuln_db,
+        config,
+        required,
+        host_skip,
+    } = req;
     let vex = read_vex(&args.vex)?;
     let scope = format!(
         "{kind}:{}",
@@ -407,8 +424,7 @@ pub fn write_output(
     Ok(())
 }
 
-pub fn sbom(cmd: SbomCmd, vuln_db: Option<&Path>) -> Result<ExitCode> {
-    let _ = vuln_db;
+pub fn sbom(cmd: SbomCmd) -> Result<ExitCode> {
     let fmt = cmd.format.to_ascii_lowercase();
     if fmt != "cyclonedx" && fmt != "spdx" {
         bail!("unknown SBOM format `{}` (cyclonedx, spdx)", cmd.format);
