@@ -309,6 +309,13 @@ pub struct Process {
     pub egid: u32,
     /// Audit login uid; `u32::MAX` when unset.
     pub loginuid: u32,
+    /// Names of uid, loginuid and gid from the host's (or container's) user database.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub user: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub loginuser: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
     #[serde(default)]
     pub tty: u32,
     #[serde(default)]
