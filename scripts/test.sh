@@ -35,6 +35,22 @@ if ! command -v git >/dev/null 2>&1; then
   echo "installing git (fixture repositories for history tests)…" >&2
   (apt-get update -q && apt-get install -y -q git) >&2
 fi
+# The runtime sensor's tests: clang 14 + libbpf headers check the committed
+# BPF object against its source; iproute2 makes the veth peers the network
+# rules are tested against; tracefs must be mounted for the tracepoints.
+need_pkgs=()
+command -v clang-14 >/dev/null 2>&1 || need_pkgs+=(clang-14)
+command -v llvm-strip >/dev/null 2>&1 || command -v llvm-strip-14 >/dev/null 2>&1 || need_pkgs+=(llvm-14)
+[ -f /usr/include/bpf/bpf_helpers.h ] || need_pkgs+=(libbpf-dev)
+command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)
+if [ ${#need_pkgs[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+  echo "installing ${need_pkgs[*]} (runtime sensor tests)…" >&2
+  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}") >&2
+fi
+if [ "$(id -u)" = 0 ] && [ ! -d /sys/kernel/tracing/events ]; then
+  mkdir -p /sys/kernel/tracing && mount -t tracefs nodev /sys/kernel/tracing || true
+fi
+
 PY_BIN="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
 export PATH="$PATH:$PY_BIN"
 

@@ -99,10 +99,12 @@ pub struct Reader<R: BufRead> {
 impl<R: BufRead> Reader<R> {
     pub fn new(mut input: R, file: &str) -> Result<Self, RecordingError> {
         let mut buf = String::new();
-        let n = input.read_line(&mut buf).map_err(|source| RecordingError::Io {
-            file: file.into(),
-            source,
-        })?;
+        let n = input
+            .read_line(&mut buf)
+            .map_err(|source| RecordingError::Io {
+                file: file.into(),
+                source,
+            })?;
         let header: Header =
             serde_json::from_str(buf.trim_end()).map_err(|e| RecordingError::NotARecording {
                 file: file.into(),

@@ -11,13 +11,82 @@ use crate::condition::{parse_condition, CmpOp, Expr, FieldRef, Operand, Value};
 pub enum LoadError {
     #[error("{file}: invalid YAML: {message}")]
     Yaml { file: String, message: String },
-    #[error("{file}: item {index} ({name}): {message}")]
+    #[error("{file}:{line}: item {index} ({name}): {message}")]
     Item {
         file: String,
+        /// 1-based line of the item (`- rule: ...`), 0 when unknown.
+        line: usize,
         index: usize,
         name: String,
         message: String,
     },
+    /// A rule or macro condition that does not parse.
+    #[error("{}", .0)]
+    Condition(InvalidItem),
+}
+
+/// What to do with items whose condition does not parse.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Load the rest and record the bad items in [`RuleSet::invalid`]
+    /// (Falco's `--skip-invalid-rules`); by default loading fails.
+    pub skip_invalid: bool,
+}
+
+/// A rule or macro whose condition does not parse, with where.
+///
+/// The line is exact for the item and for plain, folded (`>`) and literal (`|`)
+/// condition scalars; inside quoted scalars with escapes the column is approximate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidItem {
+    /// `rule` or `macro`.
+    pub kind: &'static str,
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for InvalidItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {} {:?}: invalid condition: {}",
+            self.file, self.line, self.column, self.kind, self.name, self.message
+        )
+    }
+}
+
+/// Our extension: what the sensor does when a rule matches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Response {
+    /// Report only (Falco's behaviour).
+    #[default]
+    Log,
+    /// Kill the offending thread group (from the kernel where possible).
+    Kill,
+    /// Kill the process after the fact, from user space.
+    KillProcess,
+}
+
+impl Response {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "log" => Self::Log,
+            "kill" => Self::Kill,
+            "kill-process" => Self::KillProcess,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Log => "log",
+            Self::Kill => "kill",
+            Self::KillProcess => "kill-process",
+        }
+    }
 }
 
 /// A rule exception as written in YAML; turned into `and not (...)` at compile time.
@@ -43,7 +112,10 @@ pub struct Rule {
     pub enabled: bool,
     pub source: String,
     pub exceptions: Vec<Exception>,
+    pub response: Response,
     pub file: String,
+    /// 1-based line of `- rule:` in `file` (0 when unknown).
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +123,7 @@ pub struct Macro {
     pub name: String,
     pub condition: String,
     pub file: String,
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +140,9 @@ pub struct RuleSet {
     pub macros: Vec<Macro>,
     pub lists: Vec<List>,
     pub required_engine_version: Option<String>,
+    /// Items dropped because their condition does not parse
+    /// (only with [`LoadOptions::skip_invalid`]).
+    pub invalid: Vec<InvalidItem>,
 }
 
 /// Load a single rule file.
@@ -80,11 +156,87 @@ pub fn load_rules(yaml_text: &str, file: &str) -> Result<RuleSet, LoadError> {
 pub fn load_rules_files<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<RuleSet, LoadError> {
+    load_rules_files_with(files, &LoadOptions::default())
+}
+
+/// [`load_rules_files`] with options.
+pub fn load_rules_files_with<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    opts: &LoadOptions,
+) -> Result<RuleSet, LoadError> {
     let mut set = RuleSet::default();
     for (text, file) in files {
-        set.load(text, file)?;
+        set.load_with(text, file, opts)?;
     }
     Ok(set)
+}
+
+/// 1-based line of each top-level sequence item (`- ` in column 0), in order.
+/// serde_yaml keeps no spans, and top-level items of a rule file always start
+/// in column 0 (block scalars inside them are indented), so a text scan is exact.
+fn item_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("- ") || *l == "-")
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Line and column (1-based) of byte `offset` of the condition of the item starting
+/// at `item_line`. Plain and folded scalars join their lines with single spaces and
+/// literal ones with newlines, so walking the trimmed source lines maps the offset.
+fn condition_position(text: &str, item_line: usize, offset: usize) -> (usize, usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = item_line.saturating_sub(1);
+    let mut cond_line = None;
+    for (i, l) in lines.iter().enumerate().skip(start) {
+        if i > start && (l.starts_with("- ") || *l == "-") {
+            break;
+        }
+        let t = l.trim_start().trim_start_matches("- ");
+        if t.starts_with("condition:") {
+            cond_line = Some(i);
+            break;
+        }
+    }
+    let Some(ci) = cond_line else {
+        return (item_line, 1);
+    };
+    let l = lines[ci];
+    let key = l.find("condition:").unwrap_or(0) + "condition:".len();
+    let inline = &l[key..];
+    let inline_trim = inline.trim_start();
+    let mut remaining = offset;
+    // Inline value (not a block indicator): the condition starts on this line.
+    let mut rows: Vec<(usize, usize, &str)> = Vec::new();
+    let is_block = inline_trim.starts_with('>') || inline_trim.starts_with('|');
+    if !is_block && !inline_trim.is_empty() {
+        let col0 = key + (inline.len() - inline_trim.len());
+        let mut content = inline_trim.trim_end();
+        let mut col = col0;
+        if content.starts_with('"') || content.starts_with('\'') {
+            content = &content[1..];
+            col += 1;
+        }
+        rows.push((ci, col, content));
+    }
+    for (i, l) in lines.iter().enumerate().skip(ci + 1) {
+        let indent = l.len() - l.trim_start().len();
+        if !l.trim().is_empty() && indent <= key - "condition:".len() {
+            break;
+        }
+        rows.push((i, indent, l.trim()));
+    }
+    for (i, col, content) in &rows {
+        if remaining <= content.len() {
+            return (i + 1, col + remaining + 1);
+        }
+        remaining -= content.len() + 1;
+    }
+    match rows.last() {
+        Some((i, col, content)) => (i + 1, col + content.len() + 1),
+        None => (ci + 1, key + 1),
+    }
 }
 
 fn yaml_str(v: &Yaml) -> Option<String> {
@@ -111,8 +263,33 @@ enum Merge {
 }
 
 impl RuleSet {
-    /// Merge one more rule file into this set.
+    /// Merge one more rule file into this set; a condition that does not parse fails.
     pub fn load(&mut self, yaml_text: &str, file: &str) -> Result<(), LoadError> {
+        self.load_with(yaml_text, file, &LoadOptions::default())
+    }
+
+    /// Merge one more rule file into this set.
+    pub fn load_with(
+        &mut self,
+        yaml_text: &str,
+        file: &str,
+        opts: &LoadOptions,
+    ) -> Result<(), LoadError> {
+        let lines = item_lines(yaml_text);
+        let mut invalid = Vec::new();
+        let r = self.load_items(yaml_text, file, opts, &lines, &mut invalid);
+        self.invalid.extend(invalid);
+        r
+    }
+
+    fn load_items(
+        &mut self,
+        yaml_text: &str,
+        file: &str,
+        opts: &LoadOptions,
+        lines: &[usize],
+        invalid: &mut Vec<InvalidItem>,
+    ) -> Result<(), LoadError> {
         let doc: Yaml = serde_yaml::from_str(yaml_text).map_err(|e| LoadError::Yaml {
             file: file.to_string(),
             message: e.to_string(),
@@ -128,9 +305,11 @@ impl RuleSet {
             }
         };
         for (index, item) in items.iter().enumerate() {
+            let line = lines.get(index).copied().unwrap_or(0);
             let Yaml::Mapping(map) = item else {
                 return Err(LoadError::Item {
                     file: file.into(),
+                    line,
                     index,
                     name: String::new(),
                     message: "item is not a mapping".into(),
@@ -139,9 +318,38 @@ impl RuleSet {
             let get = |k: &str| map.get(Yaml::String(k.into()));
             let err = |name: &str, message: String| LoadError::Item {
                 file: file.into(),
+                line,
                 index,
                 name: name.into(),
                 message,
+            };
+            // Ok(true): keep the item; Ok(false): skip it (recorded as invalid).
+            // `own` is where this item's text starts in `cond` (after an appended-to
+            // condition); errors before it point at the item itself.
+            let mut validate = |kind: &'static str, name: &str, cond: &str, own: usize| {
+                match parse_condition(cond) {
+                    Ok(_) => Ok(true),
+                    Err(e) => {
+                        let (l, c) = match e.offset.checked_sub(own) {
+                            Some(off) => condition_position(yaml_text, line, off),
+                            None => (line, 1),
+                        };
+                        let bad = InvalidItem {
+                            kind,
+                            name: name.to_string(),
+                            file: file.to_string(),
+                            line: l,
+                            column: c,
+                            message: e.message,
+                        };
+                        if opts.skip_invalid {
+                            invalid.push(bad);
+                            Ok(false)
+                        } else {
+                            Err(LoadError::Condition(bad))
+                        }
+                    }
+                }
             };
             if let Some(v) = get("required_engine_version") {
                 self.required_engine_version = yaml_str(v);
@@ -180,11 +388,28 @@ impl RuleSet {
                     Some(v) => parse_exceptions(v).map_err(|m| err(&name, m))?,
                     None => Vec::new(),
                 };
+                let response = match get("response") {
+                    None => None,
+                    Some(v) => match yaml_str(v).as_deref().and_then(Response::parse) {
+                        Some(r) => Some(r),
+                        None => {
+                            return Err(err(
+                                &name,
+                                format!("response must be kill, kill-process or log, not {v:?}"),
+                            ))
+                        }
+                    },
+                };
                 if is_update {
-                    let Some(rule) = self.rules.iter_mut().find(|r| r.name == name) else {
+                    let Some(pos) = self.rules.iter().position(|r| r.name == name) else {
                         return Err(err(&name, "append/override of an undefined rule".into()));
                     };
+                    let rule = &mut self.rules[pos];
+                    let own = appended_offset(&rule.condition, how("condition"));
                     apply_text(&mut rule.condition, get("condition"), how("condition"));
+                    if let Some(r) = response {
+                        rule.response = r;
+                    }
                     apply_text(&mut rule.output, get("output"), how("output"));
                     apply_text(&mut rule.desc, get("desc"), how("desc"));
                     if let Some(p) = get("priority").and_then(yaml_str) {
@@ -202,6 +427,12 @@ impl RuleSet {
                     }
                     if !exceptions.is_empty() {
                         merge_exceptions(&mut rule.exceptions, exceptions, how("exceptions"));
+                    }
+                    if get("condition").is_some() {
+                        let cond = rule.condition.clone();
+                        if !validate("rule", &name, &cond, own)? {
+                            self.rules.remove(pos);
+                        }
                     }
                     continue;
                 }
@@ -228,8 +459,13 @@ impl RuleSet {
                         .and_then(yaml_str)
                         .unwrap_or_else(|| "syscall".into()),
                     exceptions,
+                    response: response.unwrap_or_default(),
                     file: file.into(),
+                    line,
                 };
+                if !validate("rule", &name, &rule.condition, 0)? {
+                    continue;
+                }
                 match self.rules.iter_mut().find(|r| r.name == name) {
                     Some(existing) => *existing = rule,
                     None => self.rules.push(rule),
@@ -237,19 +473,28 @@ impl RuleSet {
             } else if let Some(name) = get("macro").and_then(yaml_str) {
                 let cond = get("condition");
                 if is_update {
-                    let Some(m) = self.macros.iter_mut().find(|m| m.name == name) else {
+                    let Some(pos) = self.macros.iter().position(|m| m.name == name) else {
                         return Err(err(&name, "append/override of an undefined macro".into()));
                     };
-                    apply_text(&mut m.condition, cond, how("condition"));
+                    let own = appended_offset(&self.macros[pos].condition, how("condition"));
+                    apply_text(&mut self.macros[pos].condition, cond, how("condition"));
+                    let combined = self.macros[pos].condition.clone();
+                    if !validate("macro", &name, &combined, own)? {
+                        self.macros.remove(pos);
+                    }
                     continue;
                 }
                 let Some(condition) = cond.and_then(yaml_str) else {
                     return Err(err(&name, "macro without condition".into()));
                 };
+                if !validate("macro", &name, &condition, 0)? {
+                    continue;
+                }
                 let m = Macro {
                     name: name.clone(),
                     condition,
                     file: file.into(),
+                    line,
                 };
                 match self.macros.iter_mut().find(|x| x.name == name) {
                     Some(existing) => *existing = m,
@@ -282,6 +527,14 @@ impl RuleSet {
             }
         }
         Ok(())
+    }
+}
+
+/// Where appended text will start in `current` once [`apply_text`] ran.
+fn appended_offset(current: &str, how: Option<Merge>) -> usize {
+    match how {
+        Some(Merge::Append) => current.len() + 1,
+        _ => 0,
     }
 }
 
@@ -369,6 +622,9 @@ pub struct CompiledRule {
     pub enabled: bool,
     pub output: String,
     pub tags: Vec<String>,
+    pub response: Response,
+    pub file: String,
+    pub line: usize,
     /// Macros and lists expanded, exceptions appended.
     pub expr: Expr,
     pub fields: BTreeSet<FieldRef>,
@@ -711,6 +967,9 @@ pub fn compile(set: &RuleSet) -> Compiled {
             enabled: rule.enabled,
             output: rule.output.clone(),
             tags: rule.tags.clone(),
+            response: rule.response,
+            file: rule.file.clone(),
+            line: rule.line,
             expr,
             fields,
             event_types,
@@ -817,10 +1076,6 @@ mod tests {
   condition: missing
   output: o
   priority: INFO
-- rule: R3
-  condition: proc.name =
-  output: o
-  priority: INFO
 "#;
         let c = compile(&load_rules(y, "x").unwrap());
         assert_eq!(c.macro_errors.len(), 2);
@@ -829,7 +1084,89 @@ mod tests {
             c.skipped[1].reason,
             SkipReason::UnknownMacro("missing".into())
         );
-        assert!(matches!(c.skipped[2].reason, SkipReason::Parse(_)));
+    }
+
+    const BAD: &str = "- list: l\n  items: [a]\n\n- rule: Good\n  condition: proc.name = a\n  output: o\n  priority: INFO\n- rule: Bad\n  desc: x\n  condition: >\n    proc.name = a and\n      (fd.name = b or\n  output: o\n  priority: INFO\n- macro: m\n  condition: proc.name in (a b)\n";
+
+    #[test]
+    fn invalid_conditions_name_file_line_column() {
+        let e = load_rules(BAD, "bad.yaml").unwrap_err();
+        let LoadError::Condition(item) = &e else {
+            panic!("{e}")
+        };
+        // The error is at the end of the folded condition (line 12).
+        assert_eq!(
+            (item.line, item.kind, item.name.as_str()),
+            (12, "rule", "Bad")
+        );
+        assert_eq!(item.column, 22, "{e}");
+        assert!(
+            e.to_string().starts_with("bad.yaml:12:22: rule \"Bad\""),
+            "{e}"
+        );
+
+        let set = load_rules_files_with([(BAD, "bad.yaml")], &LoadOptions { skip_invalid: true })
+            .unwrap();
+        assert_eq!(set.rules.len(), 1);
+        assert_eq!(set.rules[0].name, "Good");
+        assert_eq!(set.rules[0].line, 4);
+        assert_eq!(set.invalid.len(), 2);
+        let m = &set.invalid[1];
+        // `proc.name in (a b)`: the `b` is at column 30 of line 16.
+        assert_eq!((m.kind, m.line, m.column), ("macro", 16, 30), "{m}");
+        assert!(m.message.contains("expected ','"), "{m}");
+    }
+
+    #[test]
+    fn appended_condition_errors_point_into_the_fragment() {
+        let base = "- macro: m\n  condition: proc.name = a\n";
+        let extra =
+            "- macro: m\n  condition: or proc.name in (a b)\n  override:\n    condition: append\n";
+        let e = load_rules_files([(base, "a.yaml"), (extra, "b.yaml")]).unwrap_err();
+        let LoadError::Condition(i) = e else { panic!() };
+        assert_eq!(
+            (i.file.as_str(), i.line, i.column),
+            ("b.yaml", 2, 33),
+            "{i}"
+        );
+        let set = load_rules_files_with(
+            [(base, "a.yaml"), (extra, "b.yaml")],
+            &LoadOptions { skip_invalid: true },
+        )
+        .unwrap();
+        assert!(set.macros.is_empty());
+        assert_eq!(set.invalid.len(), 1);
+    }
+
+    #[test]
+    fn plain_and_quoted_condition_positions() {
+        let y = "- rule: P\n  condition: proc.name = a and\n    proc.name in (a b)\n  output: o\n  priority: INFO\n";
+        let LoadError::Condition(i) = load_rules(y, "p.yaml").unwrap_err() else {
+            panic!()
+        };
+        assert_eq!((i.line, i.column), (3, 21), "{i}");
+        let y = "\n# c\n- rule: Q\n  condition: \"proc.name = (x\"\n";
+        let LoadError::Condition(i) = load_rules(y, "q.yaml").unwrap_err() else {
+            panic!()
+        };
+        // `(` at byte 12 of the condition; the quote shifts it one column right.
+        assert_eq!((i.line, i.column), (4, 27), "{i}");
+    }
+
+    #[test]
+    fn response_extension() {
+        let y = "- rule: R\n  condition: proc.name = a\n  output: o\n  priority: INFO\n  response: kill\n- rule: S\n  condition: proc.name = b\n  output: o\n  priority: INFO\n";
+        let set = load_rules(y, "r").unwrap();
+        assert_eq!(set.rules[0].response, Response::Kill);
+        assert_eq!(set.rules[1].response, Response::Log);
+        let o = "- rule: S\n  response: kill-process\n  override:\n    response: replace\n";
+        let set = load_rules_files([(y, "r"), (o, "o")]).unwrap();
+        assert_eq!(set.rules[1].response, Response::KillProcess);
+        let c = compile(&set);
+        assert_eq!(c.rules[1].response, Response::KillProcess);
+        let bad = "- rule: R\n  condition: a\n  response: explode\n";
+        let e = load_rules(bad, "b.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("b.yaml:1:") && e.contains("explode"), "{e}");
     }
 
     #[test]

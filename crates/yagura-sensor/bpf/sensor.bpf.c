@@ -157,11 +157,11 @@ static __always_inline bool is_hex(char c)
 
 /* A cgroup name holding a 64-hex container ID at one of the offsets the
  * runtimes use: "<id>", "crio-<id>", "docker-<id>"/"libpod-<id>",
- * "cri-containerd-<id>". */
+ * "nerdctl-<id>", "cri-containerd-<id>". */
 static __always_inline bool name_has_container_id(const char *name)
 {
-	const int offsets[4] = {0, 5, 7, 15};
-	for (int o = 0; o < 4; o++) {
+	const int offsets[5] = {0, 5, 7, 8, 15};
+	for (int o = 0; o < 5; o++) {
 		int off = offsets[o];
 		bool all = true;
 		for (int i = 0; i < 64; i++) {
@@ -318,10 +318,10 @@ static __always_inline bool open_filtered_out(struct sys_event *e, u32 conf)
 	return true;
 }
 
-SEC("raw_tracepoint/sys_enter")
-int yagura_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(yagura_sys_enter, struct pt_regs *regs, long id_arg)
 {
-	u32 nr = (u32)ctx->args[1];
+	u32 nr = (u32)id_arg;
 	if (nr >= MAX_SYSCALLS)
 		return 0;
 	u32 *confp = bpf_map_lookup_elem(&syscall_conf, &nr);
@@ -337,7 +337,35 @@ int yagura_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	struct sys_event *e = bpf_map_lookup_elem(&sys_scratch, &zero);
 	if (!e)
 		return 0;
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	/* tp_btf gives a typed pt_regs: plain loads, no probe-read helpers. */
+	e->args[0] = regs->di;
+	e->args[1] = regs->si;
+	e->args[2] = regs->dx;
+	e->args[3] = regs->r10;
+	e->args[4] = regs->r8;
+	e->args[5] = 0; /* normalised open flags */
+	e->path[0][0] = 0;
+
+	int pa = path_arg(nr);
+	if (pa == 0)
+		read_user_str(e->path[0], PATH_LEN, (const void *)e->args[0]);
+	else if (pa == 1)
+		read_user_str(e->path[0], PATH_LEN, (const void *)e->args[1]);
+
+	/* The open filter runs first: most opens stop here, cheaply. */
+	if (conf & CONF_OPEN_FILTER) {
+		if (nr == NR_open)
+			e->args[5] = e->args[1];
+		else if (nr == NR_openat)
+			e->args[5] = e->args[2];
+		else if (nr == NR_creat)
+			e->args[5] = 01 | 0100 | 01000;
+		if (nr != NR_openat2 && open_filtered_out(e, conf)) {
+			count(3);
+			return 0;
+		}
+	}
+
 	e->kind = nr;
 	e->tgid = tgid;
 	e->tid = (u32)id;
@@ -345,24 +373,11 @@ int yagura_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	e->res = 0;
 	e->flags = 0;
 	e->killed_by = 0;
-	e->args[0] = BPF_CORE_READ(regs, di);
-	e->args[1] = BPF_CORE_READ(regs, si);
-	e->args[2] = BPF_CORE_READ(regs, dx);
-	e->args[3] = BPF_CORE_READ(regs, r10);
-	e->args[4] = BPF_CORE_READ(regs, r8);
-	e->args[5] = 0; /* normalised open flags */
-	e->path[0][0] = 0;
 	e->path[1][0] = 0;
 	e->small[0] = 0;
 	e->sockaddr_len = 0;
 	e->sk_family = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-
-	int pa = path_arg(nr);
-	if (pa == 0)
-		read_user_str(e->path[0], PATH_LEN, (const void *)e->args[0]);
-	else if (pa == 1)
-		read_user_str(e->path[0], PATH_LEN, (const void *)e->args[1]);
 
 	switch (nr) {
 	case NR_open:
@@ -406,7 +421,7 @@ int yagura_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		break;
 	}
 
-	if ((conf & CONF_OPEN_FILTER) && open_filtered_out(e, conf)) {
+	if (nr == NR_openat2 && (conf & CONF_OPEN_FILTER) && open_filtered_out(e, conf)) {
 		count(3);
 		return 0;
 	}
@@ -465,14 +480,22 @@ static __always_inline void fill_socket(struct sys_event *e, int fd)
 	}
 }
 
-SEC("raw_tracepoint/sys_exit")
-int yagura_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(yagura_sys_exit, struct pt_regs *regs, long ret)
 {
+	/* Most syscalls are not enabled: an array lookup settles that before
+	 * the per-thread table is touched. */
+	u32 nr = (u32)regs->orig_ax;
+	if (nr >= MAX_SYSCALLS)
+		return 0;
+	u32 *confp = bpf_map_lookup_elem(&syscall_conf, &nr);
+	if (!confp || !(*confp & CONF_ENABLED))
+		return 0;
 	u32 tid = (u32)bpf_get_current_pid_tgid();
 	struct sys_event *e = bpf_map_lookup_elem(&inflight, &tid);
 	if (!e)
 		return 0;
-	e->res = (s64)ctx->args[1];
+	e->res = ret;
 	switch (e->kind) {
 	case NR_connect:
 	case NR_bind:
@@ -505,7 +528,7 @@ static __always_inline struct proc_event *proc_begin(u32 kind, struct task_struc
 	e->tgid = BPF_CORE_READ(t, tgid);
 	e->tid = BPF_CORE_READ(t, pid);
 	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	e->start_time = BPF_CORE_READ(t, group_leader, start_time);
+	e->start_time = BPF_CORE_READ(t, group_leader, start_boottime);
 	fill_task(t, &e->uid, &e->gid, &e->euid, &e->egid, &e->loginuid);
 	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
 	for (int i = 0; i < 4; i++)

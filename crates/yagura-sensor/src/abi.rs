@@ -246,8 +246,16 @@ pub fn decode(data: &[u8]) -> Result<Record, DecodeError> {
         exe_nlink: b.u32(72),
         comm: b.cstr(80, 16),
         cgroups: [cg(0), cg(1), cg(2), cg(3)],
-        filename: if full { b.cstr(608, PATH_LEN) } else { String::new() },
-        exe_name: if full { b.cstr(864, SMALL_LEN) } else { String::new() },
+        filename: if full {
+            b.cstr(608, PATH_LEN)
+        } else {
+            String::new()
+        },
+        exe_name: if full {
+            b.cstr(864, SMALL_LEN)
+        } else {
+            String::new()
+        },
         argv,
     })))
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aya::maps::lpm_trie::{Key, LpmTrie};
 use aya::maps::{Array, MapData, PerCpuArray, RingBuf};
-use aya::programs::{BtfTracePoint, RawTracePoint};
+use aya::programs::BtfTracePoint;
 use aya::{Btf, Ebpf, EbpfLoader};
 use yagura_event::EventType;
 
@@ -165,23 +165,27 @@ impl Sensor {
 
         Self::configure(&mut ebpf, config)?;
 
-        for (name, tp) in [
-            ("yagura_sys_enter", "sys_enter"),
-            ("yagura_sys_exit", "sys_exit"),
-        ] {
-            let prog: &mut RawTracePoint = ebpf
-                .program_mut(name)
-                .ok_or_else(|| SensorError::Load(format!("program {name} missing")))?
-                .try_into()
-                .map_err(prog_err(name))?;
-            prog.load().map_err(prog_err(name))?;
-            prog.attach(tp).map_err(prog_err(name))?;
-        }
-        for (name, tp) in [
+        // Any program on sys_enter/sys_exit puts every syscall of every task
+        // on the kernel's slow path, so they are attached only when a rule
+        // needs a syscall event (or an in-kernel kill does).
+        let needs_syscalls = config
+            .event_types
+            .iter()
+            .any(|t| !syscalls::numbers(*t).is_empty())
+            || config
+                .kill_rules
+                .iter()
+                .any(|k| k.event_types.iter().any(|t| !t.is_process_start()));
+        let mut programs = vec![
             ("yagura_fork", "sched_process_fork"),
             ("yagura_exec", "sched_process_exec"),
             ("yagura_exit", "sched_process_exit"),
-        ] {
+        ];
+        if needs_syscalls {
+            programs.push(("yagura_sys_enter", "sys_enter"));
+            programs.push(("yagura_sys_exit", "sys_exit"));
+        }
+        for (name, tp) in programs {
             let prog: &mut BtfTracePoint = ebpf
                 .program_mut(name)
                 .ok_or_else(|| SensorError::Load(format!("program {name} missing")))?
@@ -279,7 +283,8 @@ impl Sensor {
                     .ok_or_else(|| SensorError::Load("map config missing".into()))?,
             )
             .map_err(map_err("config"))?;
-            map.set(0, std::process::id(), 0).map_err(map_err("config"))?;
+            map.set(0, std::process::id(), 0)
+                .map_err(map_err("config"))?;
         }
         {
             let mut map: Array<_, KillRuleRaw> = Array::try_from(
@@ -320,7 +325,11 @@ impl Sensor {
 
     /// Waits up to `timeout` for records, then hands each to `f`. Returns how
     /// many were read.
-    pub fn poll(&mut self, timeout: Duration, mut f: impl FnMut(&[u8])) -> Result<usize, SensorError> {
+    pub fn poll(
+        &mut self,
+        timeout: Duration,
+        mut f: impl FnMut(&[u8]),
+    ) -> Result<usize, SensorError> {
         let mut n = 0;
         while let Some(item) = self.ring.next() {
             f(&item);
@@ -361,11 +370,7 @@ impl Sensor {
         )
         .map_err(map_err("counters"))?;
         let sum = |i: u32| -> Result<u64, SensorError> {
-            Ok(map
-                .get(&i, 0)
-                .map_err(map_err("counters"))?
-                .iter()
-                .sum())
+            Ok(map.get(&i, 0).map_err(map_err("counters"))?.iter().sum())
         };
         Ok(Counters {
             ring_full: sum(0)?,

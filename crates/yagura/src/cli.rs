@@ -42,6 +42,96 @@ pub enum Command {
     /// The advisory database used by vulnerability scans.
     #[command(subcommand)]
     Db(DbCmd),
+    /// Agents that run on a host: the runtime sensor.
+    #[command(subcommand)]
+    Agent(AgentCmd),
+    /// Runtime rule tools: replay recordings, list rules.
+    #[command(subcommand)]
+    Runtime(RuntimeCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AgentCmd {
+    /// Runtime threat detection and response with eBPF (root; Linux with BTF).
+    Runtime(AgentRuntimeArgs),
+}
+
+/// Which rules to load.
+#[derive(Args, Debug, Clone)]
+pub struct RuleArgs {
+    /// Falco-format rule files or folders of them (loaded after the default ruleset,
+    /// so they can append to or override its items).
+    #[arg(long = "rules", value_name = "FILE|DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load yagura's default ruleset.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Load the rules that parse and list the ones that do not, instead of refusing to start.
+    #[arg(long)]
+    pub skip_invalid_rules: bool,
+    /// Leave out rules less severe than this (emergency … debug).
+    #[arg(long, default_value = "debug")]
+    pub min_priority: String,
+    /// Leave out a rule by name (repeatable).
+    #[arg(long = "disable-rule", value_name = "NAME")]
+    pub disable_rules: Vec<String>,
+    /// Set a rule's response: `RULE=kill` (SIGKILL in the kernel at syscall entry),
+    /// `RULE=kill-process` (from user space) or `RULE=log` (repeatable).
+    #[arg(long = "response", value_name = "RULE=ACTION")]
+    pub responses: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentRuntimeArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Write alerts (JSON lines) to this file instead of stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// POST each alert as JSON to this URL (repeatable).
+    #[arg(long = "webhook", value_name = "URL")]
+    pub webhooks: Vec<String>,
+    /// Send alerts to syslog (RFC 5424): `unix:/dev/log` or `udp:HOST:PORT` (repeatable).
+    #[arg(long = "syslog", value_name = "TARGET")]
+    pub syslog: Vec<String>,
+    /// Serve Prometheus metrics on this address, e.g. 127.0.0.1:9464.
+    #[arg(long)]
+    pub metrics_addr: Option<String>,
+    /// Record every event to this file, for `yagura runtime replay`.
+    #[arg(long)]
+    pub record: Option<PathBuf>,
+    /// Show what responses would do; kill nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Stop after this many seconds (default: until SIGINT/SIGTERM).
+    #[arg(long)]
+    pub duration: Option<f64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RuntimeCmd {
+    /// Evaluate the rules over a recording made with `agent runtime --record`.
+    Replay {
+        /// The recording.
+        file: PathBuf,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Write alerts to this file instead of stdout.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+        /// Measure the engine instead: evaluate the events in memory this many
+        /// times on one thread, print events/s, write no alerts.
+        #[arg(long, value_name = "PASSES")]
+        bench: Option<u32>,
+    },
+    /// List the rules that load, and those skipped with why.
+    Rules {
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// table or json
+        #[arg(long, short = 'f', default_value = "table")]
+        format: String,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -12,6 +12,7 @@ use yagura_store::Store;
 mod aws;
 mod fix;
 mod iac;
+mod runtime;
 mod vuln;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -24,6 +25,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Findings(f) => findings(f),
         Command::Frameworks(f) => frameworks(f),
         Command::Fix(f) => fix::run(f).await,
+        Command::Agent(a) => runtime::agent(a),
+        Command::Runtime(r) => runtime::runtime(r),
     }
 }
 
