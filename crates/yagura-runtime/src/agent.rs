@@ -363,7 +363,7 @@ pub fn run(
             break;
         }
         let mut events: Vec<(Event, u32)> = Vec::new();
-        sensor.poll(Duration::from_millis(100), |data| match abi::decode(data) {
+        sensor.poll(Duration::from_millis(20), |data| match abi::decode(data) {
             Ok(Record::Sys(rec)) => {
                 if let Some(ev) = table.convert(&rec) {
                     events.push((ev, rec.killed_by));

@@ -95,6 +95,15 @@ static __always_inline void count(u32 idx)
 		*c += 1;
 }
 
+/* Waking the reader costs the traced task an IPI per record; user space
+ * polls on a short timer instead, and is woken only when the ring fills. */
+#define WAKEUP_BYTES (1 << 20)
+static __always_inline u64 rb_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
+									      : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline u32 config_get(u32 idx)
 {
 	u32 *v = bpf_map_lookup_elem(&config, &idx);
@@ -432,7 +441,7 @@ int BPF_PROG(yagura_sys_enter, struct pt_regs *regs, long id_arg)
 			bpf_send_signal(9);
 			e->killed_by = rule;
 			/* Report now: the exit may never be seen for a task that dies. */
-			if (bpf_ringbuf_output(&events, e, sizeof(*e), 0) != 0)
+			if (bpf_ringbuf_output(&events, e, sizeof(*e), rb_flags()) != 0)
 				count(0);
 			return 0;
 		}
@@ -509,7 +518,7 @@ int BPF_PROG(yagura_sys_exit, struct pt_regs *regs, long ret)
 	default:
 		break;
 	}
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0) != 0)
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), rb_flags()) != 0)
 		count(0);
 	else
 		count(2);
@@ -555,7 +564,7 @@ int BPF_PROG(yagura_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	e->ppid = BPF_CORE_READ(parent, tgid);
 	fill_cgroups(child, e);
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0) != 0)
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), rb_flags()) != 0)
 		count(0);
 	return 0;
 }
@@ -614,7 +623,7 @@ int BPF_PROG(yagura_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 			}
 		}
 	}
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0) != 0)
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), rb_flags()) != 0)
 		count(0);
 	return 0;
 }
@@ -629,7 +638,7 @@ int BPF_PROG(yagura_exit, struct task_struct *p)
 	struct proc_event *e = proc_begin(EV_EXIT, p);
 	if (!e)
 		return 0;
-	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct proc_event, cg), 0) != 0)
+	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct proc_event, cg), rb_flags()) != 0)
 		count(0);
 	return 0;
 }
