@@ -138,6 +138,7 @@ pub fn runtime(cmd: RuntimeCmd) -> Result<ExitCode> {
             bench,
         } => {
             let rules = load_rules(&rules)?;
+            report_skips(&rules);
             if let Some(passes) = bench {
                 let f = std::fs::File::open(&file)
                     .with_context(|| format!("{}: cannot open the recording", file.display()))?;
