@@ -48,6 +48,9 @@ impl Default for AgentConfig {
 
 #[derive(Debug, Clone, Default)]
 pub struct AgentSummary {
+    /// Alerts folded into findings of the common model (one per rule, workload
+    /// and program), for the store.
+    pub findings: crate::findings::FindingAggregator,
     pub events: u64,
     pub alerts: u64,
     pub responses: u64,
@@ -267,6 +270,7 @@ impl Loop<'_> {
 
     fn emit(&mut self, a: Alert) -> Result<(), RuntimeError> {
         self.summary.alerts += 1;
+        self.summary.findings.add(&a);
         self.metrics.alert(&a.rule);
         self.outputs.emit(&a)?;
         Ok(())

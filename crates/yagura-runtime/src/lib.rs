@@ -11,6 +11,7 @@
 pub mod agent;
 pub mod alert;
 pub mod filter;
+pub mod findings;
 pub mod metrics;
 pub mod outputs;
 pub mod replay;

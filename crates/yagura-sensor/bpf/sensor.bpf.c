@@ -58,6 +58,32 @@ struct {
 	__type(value, struct sys_event);
 } inflight SEC(".maps");
 
+/* Entries added to `inflight` minus entries removed. Raised before an entry
+ * is added, lowered after one is removed, so zero proves the table holds
+ * nothing for this thread and sys_exit can skip the hash lookup. Entries the
+ * LRU evicts or whose exit never comes leave it high: slower, never wrong. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, s64);
+} inflight_count SEC(".maps");
+
+static __always_inline void inflight_add(s64 d)
+{
+	u32 zero = 0;
+	s64 *c = bpf_map_lookup_elem(&inflight_count, &zero);
+	if (c)
+		__sync_fetch_and_add(c, d);
+}
+
+static __always_inline bool inflight_maybe(void)
+{
+	u32 zero = 0;
+	s64 *c = bpf_map_lookup_elem(&inflight_count, &zero);
+	return !c || *c > 0;
+}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -71,6 +97,14 @@ struct {
 	__type(key, u32);
 	__type(value, struct proc_event);
 } proc_scratch SEC(".maps");
+
+/* First four bytes of every watched prefix (a cheap test before the path read). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, u32);
+	__type(value, u8);
+} open_heads SEC(".maps");
 
 /* Path prefixes that make an open worth reporting (value: OPEN_PREFIX_* bits). */
 struct {
@@ -356,12 +390,6 @@ int BPF_PROG(yagura_sys_enter, struct pt_regs *regs, long id_arg)
 	e->path[0][0] = 0;
 
 	int pa = path_arg(nr);
-	if (pa == 0)
-		read_user_str(e->path[0], PATH_LEN, (const void *)e->args[0]);
-	else if (pa == 1)
-		read_user_str(e->path[0], PATH_LEN, (const void *)e->args[1]);
-
-	/* The open filter runs first: most opens stop here, cheaply. */
 	if (conf & CONF_OPEN_FILTER) {
 		if (nr == NR_open)
 			e->args[5] = e->args[1];
@@ -369,10 +397,28 @@ int BPF_PROG(yagura_sys_enter, struct pt_regs *regs, long id_arg)
 			e->args[5] = e->args[2];
 		else if (nr == NR_creat)
 			e->args[5] = 01 | 0100 | 01000;
-		if (nr != NR_openat2 && open_filtered_out(e, conf)) {
-			count(3);
-			return 0;
+		/* Before reading the whole path: its first four bytes must start
+		 * some watched prefix, unless every write is watched anyway. */
+		bool write = open_is_write(e->args[5]);
+		if ((conf & CONF_OPEN_HEADS) && nr != NR_openat2 && !(write && (conf & CONF_OPEN_WRITE_ALL))) {
+			u32 head = 0;
+			const void *up = (const void *)(pa == 0 ? e->args[0] : e->args[1]);
+			if (bpf_probe_read_user(&head, sizeof(head), up) == 0 && (head & 0xff) == '/' &&
+			    !bpf_map_lookup_elem(&open_heads, &head)) {
+				count(3);
+				return 0;
+			}
 		}
+	}
+	if (pa == 0)
+		read_user_str(e->path[0], PATH_LEN, (const void *)e->args[0]);
+	else if (pa == 1)
+		read_user_str(e->path[0], PATH_LEN, (const void *)e->args[1]);
+
+	/* Then the exact prefix test on the whole path. */
+	if ((conf & CONF_OPEN_FILTER) && nr != NR_openat2 && open_filtered_out(e, conf)) {
+		count(3);
+		return 0;
 	}
 
 	e->kind = nr;
@@ -447,8 +493,11 @@ int BPF_PROG(yagura_sys_enter, struct pt_regs *regs, long id_arg)
 		}
 	}
 
-	if (bpf_map_update_elem(&inflight, &e->tid, e, BPF_ANY) != 0)
+	inflight_add(1);
+	if (bpf_map_update_elem(&inflight, &e->tid, e, BPF_ANY) != 0) {
+		inflight_add(-1);
 		count(1);
+	}
 	return 0;
 }
 
@@ -500,6 +549,8 @@ int BPF_PROG(yagura_sys_exit, struct pt_regs *regs, long ret)
 	u32 *confp = bpf_map_lookup_elem(&syscall_conf, &nr);
 	if (!confp || !(*confp & CONF_ENABLED))
 		return 0;
+	if (!inflight_maybe())
+		return 0;
 	u32 tid = (u32)bpf_get_current_pid_tgid();
 	struct sys_event *e = bpf_map_lookup_elem(&inflight, &tid);
 	if (!e)
@@ -522,7 +573,8 @@ int BPF_PROG(yagura_sys_exit, struct pt_regs *regs, long ret)
 		count(0);
 	else
 		count(2);
-	bpf_map_delete_elem(&inflight, &tid);
+	if (bpf_map_delete_elem(&inflight, &tid) == 0)
+		inflight_add(-1);
 	return 0;
 }
 

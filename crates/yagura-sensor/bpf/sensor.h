@@ -17,6 +17,7 @@
 #define CONF_KILL 2
 #define CONF_OPEN_FILTER 4
 #define CONF_OPEN_WRITE_ALL 8
+#define CONF_OPEN_HEADS 16
 
 /* open_prefixes values */
 #define OPEN_PREFIX_ANY 1

@@ -18,6 +18,7 @@ pub const CONF_ENABLED: u32 = 1;
 pub const CONF_KILL: u32 = 2;
 pub const CONF_OPEN_FILTER: u32 = 4;
 pub const CONF_OPEN_WRITE_ALL: u32 = 8;
+pub const CONF_OPEN_HEADS: u32 = 16;
 
 pub const OPEN_PREFIX_ANY: u32 = 1;
 pub const OPEN_PREFIX_WRITE: u32 = 2;

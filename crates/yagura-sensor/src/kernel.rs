@@ -32,6 +32,20 @@ pub enum SensorError {
     Poll(std::io::Error),
 }
 
+/// The first four bytes of every watched prefix, as the kernel compares them
+/// (native-endian u32); `None` when a prefix is shorter, so heads cannot decide.
+pub fn open_heads(f: &OpenFilter) -> Option<BTreeSet<u32>> {
+    let mut heads = BTreeSet::new();
+    for p in f.prefixes.iter().chain(&f.write_prefixes) {
+        let b = p.as_bytes();
+        if b.len() < 4 {
+            return None;
+        }
+        heads.insert(u32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
+    }
+    Some(heads)
+}
+
 /// Checks what the sensor needs before anything is loaded, mounting tracefs
 /// when it is absent, so a missing requirement is named instead of surfacing
 /// as a verifier or permission error.
@@ -213,6 +227,9 @@ impl Sensor {
                         if f.all_writes {
                             conf[nr as usize] |= abi::CONF_OPEN_WRITE_ALL;
                         }
+                        if open_heads(f).is_some() {
+                            conf[nr as usize] |= abi::CONF_OPEN_HEADS;
+                        }
                     }
                 }
             }
@@ -297,11 +314,6 @@ impl Sensor {
             }
         }
         if let Some(f) = &config.open_filter {
-            let mut map: LpmTrie<_, [u8; abi::PATH_LEN], u32> = LpmTrie::try_from(
-                ebpf.map_mut("open_prefixes")
-                    .ok_or_else(|| SensorError::Load("map open_prefixes missing".into()))?,
-            )
-            .map_err(map_err("open_prefixes"))?;
             let mut entries: std::collections::BTreeMap<&str, u32> = Default::default();
             for p in &f.prefixes {
                 *entries.entry(p).or_default() |= abi::OPEN_PREFIX_ANY;
@@ -309,6 +321,21 @@ impl Sensor {
             for p in &f.write_prefixes {
                 *entries.entry(p).or_default() |= abi::OPEN_PREFIX_WRITE;
             }
+            if let Some(heads) = open_heads(f) {
+                let mut map: aya::maps::HashMap<_, u32, u8> = aya::maps::HashMap::try_from(
+                    ebpf.map_mut("open_heads")
+                        .ok_or_else(|| SensorError::Load("map open_heads missing".into()))?,
+                )
+                .map_err(map_err("open_heads"))?;
+                for h in heads {
+                    map.insert(h, 1, 0).map_err(map_err("open_heads"))?;
+                }
+            }
+            let mut map: LpmTrie<_, [u8; abi::PATH_LEN], u32> = LpmTrie::try_from(
+                ebpf.map_mut("open_prefixes")
+                    .ok_or_else(|| SensorError::Load("map open_prefixes missing".into()))?,
+            )
+            .map_err(map_err("open_prefixes"))?;
             for (p, v) in entries {
                 let bytes = p.as_bytes();
                 if bytes.is_empty() || bytes.len() >= abi::PATH_LEN {

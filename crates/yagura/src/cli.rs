@@ -106,6 +106,13 @@ pub struct AgentRuntimeArgs {
     /// Stop after this many seconds (default: until SIGINT/SIGTERM).
     #[arg(long)]
     pub duration: Option<f64>,
+    /// The findings store (SQLite): when the agent stops, its alerts are saved there
+    /// as findings of a `runtime` scan. Default: yagura.db in the user's data folder.
+    #[arg(long, env = "YAGURA_DB")]
+    pub db: Option<PathBuf>,
+    /// Do not save findings to the store.
+    #[arg(long)]
+    pub no_store: bool,
 }
 
 #[derive(Subcommand, Debug)]

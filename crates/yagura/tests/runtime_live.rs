@@ -40,6 +40,7 @@ fn eventgen_bin() -> PathBuf {
 struct Agent {
     child: Child,
     alerts: PathBuf,
+    db: PathBuf,
     stderr: Arc<Mutex<Vec<String>>>,
     _dir: tempfile::TempDir,
 }
@@ -53,6 +54,7 @@ impl Agent {
             .arg(&alerts)
             .args(args)
             .env("NO_COLOR", "1")
+            .env("YAGURA_DB", dir.path().join("yagura.db"))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -69,6 +71,7 @@ impl Agent {
         }
         let agent = Agent {
             child,
+            db: dir.path().join("yagura.db"),
             alerts,
             stderr,
             _dir: dir,
@@ -127,7 +130,8 @@ impl Agent {
         }
     }
 
-    fn stop(mut self) -> String {
+    /// Stops the agent (SIGTERM) and returns its stderr; its folder stays until drop.
+    fn stop(&mut self) -> String {
         // SAFETY: kill has no memory-safety preconditions.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let status = self.child.wait().expect("wait for the agent");
@@ -232,7 +236,7 @@ fn default_ruleset_detects_each_attack_behaviour_live() {
         return;
     }
     let peer = Peer::new("d", 1).expect("create a veth peer (iproute2)");
-    let agent = Agent::start(&[]);
+    let mut agent = Agent::start(&[]);
     let id = container_id(10);
     let short = &id[..12];
 
@@ -359,7 +363,7 @@ fn container_id_comes_from_the_cgroup() {
         println!("skipped: {why}");
         return;
     }
-    let agent = Agent::start(&[]);
+    let mut agent = Agent::start(&[]);
     let id = container_id(11);
     let r = eventgen(&["shell-in-container", "--in-container", &id]);
     assert_eq!(r["container_id"], id.as_str());
@@ -406,7 +410,7 @@ fn kill_stops_the_process_at_syscall_entry() {
     }
     let dir = tempfile::tempdir().unwrap();
     let rules = kill_rules(dir.path(), "yagura-kill-me");
-    let agent = Agent::start(&["--no-default-rules", "--rules", rules.to_str().unwrap()]);
+    let mut agent = Agent::start(&["--no-default-rules", "--rules", rules.to_str().unwrap()]);
     assert!(
         agent.stderr_text().contains("2 in-kernel kill entries"),
         "{}",
@@ -469,7 +473,7 @@ fn dry_run_reports_the_kill_it_would_do() {
     }
     let dir = tempfile::tempdir().unwrap();
     let rules = kill_rules(dir.path(), "yagura-dry-run");
-    let agent = Agent::start(&[
+    let mut agent = Agent::start(&[
         "--no-default-rules",
         "--rules",
         rules.to_str().unwrap(),
@@ -504,7 +508,7 @@ fn a_recording_replays_to_the_same_alerts() {
     }
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("events.rec");
-    let agent = Agent::start(&["--record", rec.to_str().unwrap()]);
+    let mut agent = Agent::start(&["--record", rec.to_str().unwrap()]);
     eventgen(&["read-shadow"]);
     agent.wait_for("Credential file read by untrusted program", |a| {
         field(a, "fd.name") == "/etc/shadow"
@@ -514,7 +518,27 @@ fn a_recording_replays_to_the_same_alerts() {
         .into_iter()
         .filter(|a| a["rule"] == "Credential file read by untrusted program")
         .count();
-    agent.stop();
+    let err = agent.stop();
+    assert!(err.contains("findings saved as scan"), "{err}");
+    let kept_db = agent.db.clone();
+
+    // The alerts are findings of a `runtime` scan in the store, like any scan's.
+    let out = Command::new(yagura_bin())
+        .args(["findings", "show", "-f", "json", "--db"])
+        .arg(&kept_db)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(report["kind"], "runtime");
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "Credential file read by untrusted program")
+        .unwrap_or_else(|| panic!("no finding in {report}"));
+    assert_eq!(f["status"], "FAIL");
+    assert_eq!(f["resource"]["kind"], "runtime.host");
 
     let out = Command::new(yagura_bin())
         .args(["runtime", "replay"])
@@ -560,7 +584,7 @@ fn metrics_endpoint_exports_events_and_kernel_drops() {
         l.local_addr().unwrap().port()
     };
     let addr = format!("127.0.0.1:{port}");
-    let agent = Agent::start(&["--metrics-addr", &addr]);
+    let mut agent = Agent::start(&["--metrics-addr", &addr]);
     eventgen(&["read-shadow"]);
     agent.wait_for("Credential file read by untrusted program", |_| true);
     use std::io::{Read, Write};

@@ -96,6 +96,7 @@ pub fn agent(cmd: AgentCmd) -> Result<ExitCode> {
         });
     }
     let dry_run = args.dry_run;
+    let started = chrono::Utc::now();
     let summary = agent::run(&rules, &cfg, stop, |sensor, plan| {
         let types: Vec<&str> = sensor.event_types.iter().map(|t| t.name()).collect();
         for (i, why) in &plan.user_space {
@@ -126,7 +127,62 @@ pub fn agent(cmd: AgentCmd) -> Result<ExitCode> {
         "yagura: runtime sensor stopped: {} events, {} alerts, {} responses, {} lost in the kernel, {} opens filtered in the kernel",
         summary.events, summary.alerts, summary.responses, summary.kernel_drops, summary.kernel_filtered
     );
+    if !args.no_store {
+        store_findings(&args, &summary, started)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Saves the run's alerts, folded into findings, as a `runtime` scan.
+fn store_findings(
+    args: &crate::cli::AgentRuntimeArgs,
+    summary: &agent::AgentSummary,
+    started: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    use chrono::SubsecRound;
+    let host = yagura_runtime::alert::hostname();
+    let findings = summary.findings.findings();
+    let workloads: std::collections::BTreeSet<&str> =
+        findings.iter().map(|f| f.resource.id.as_str()).collect();
+    let mut notices = vec![format!(
+        "{} events, {} alerts, {} responses, {} events lost in the kernel",
+        summary.events, summary.alerts, summary.responses, summary.kernel_drops
+    )];
+    if summary.findings.overflow > 0 {
+        notices.push(format!(
+            "{} alerts beyond {} distinct findings were not kept",
+            summary.findings.overflow,
+            yagura_runtime::findings::MAX_FINDINGS
+        ));
+    }
+    let mut report = yagura_model::ScanReport {
+        id: format!(
+            "{}-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        ),
+        scope: format!("runtime:{host}"),
+        kind: "runtime".into(),
+        started: started.trunc_subsecs(3),
+        finished: chrono::Utc::now().trunc_subsecs(3),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        targets: vec![host],
+        not_assessed: Vec::new(),
+        errors: Vec::new(),
+        notices,
+        resource_count: workloads.len(),
+        findings,
+    };
+    let path = crate::pipeline::store_path(args.db.as_deref());
+    let mut store = yagura_store::Store::open(&path)?;
+    store.save_scan(&mut report, &[])?;
+    eprintln!(
+        "yagura: {} findings saved as scan {} in {}",
+        report.findings.len(),
+        report.id,
+        path.display()
+    );
+    Ok(())
 }
 
 pub fn runtime(cmd: RuntimeCmd) -> Result<ExitCode> {
