@@ -29,6 +29,8 @@ pub struct AgentConfig {
     pub duration: Option<Duration>,
     /// Minimum gap between two lost-event alerts.
     pub drop_alert_interval: Duration,
+    /// Ring buffer size in bytes (default 16 MiB).
+    pub ring_bytes: Option<u32>,
 }
 
 impl Default for AgentConfig {
@@ -42,6 +44,7 @@ impl Default for AgentConfig {
             dry_run: false,
             duration: None,
             drop_alert_interval: Duration::from_secs(10),
+            ring_bytes: None,
         }
     }
 }
@@ -163,6 +166,7 @@ pub fn sensor_config(rules: &LoadedRules, plan: &KillPlan, dry_run: bool) -> Sen
         } else {
             plan.kernel.clone()
         },
+        ring_bytes: None,
     }
 }
 
@@ -288,7 +292,8 @@ pub fn run(
 ) -> Result<AgentSummary, RuntimeError> {
     yagura_sensor::preflight()?;
     let plan = plan_kills(rules);
-    let sensor_cfg = sensor_config(rules, &plan, cfg.dry_run);
+    let mut sensor_cfg = sensor_config(rules, &plan, cfg.dry_run);
+    sensor_cfg.ring_bytes = cfg.ring_bytes;
 
     let mut outputs = Outputs::new(cfg.output.as_deref())?;
     for w in &cfg.webhooks {

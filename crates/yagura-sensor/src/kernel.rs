@@ -112,6 +112,8 @@ pub struct SensorConfig {
     /// `None`: every open of an enabled open type is reported.
     pub open_filter: Option<OpenFilter>,
     pub kill_rules: Vec<KillRule>,
+    /// Ring buffer size in bytes (a power of two, at least one page); default 16 MiB.
+    pub ring_bytes: Option<u32>,
 }
 
 /// Kernel-side counters, summed over CPUs.
@@ -172,8 +174,19 @@ impl Sensor {
         let bytes: &mut [u8] = bytemuck_bytes(&mut aligned);
         bytes[..crate::BPF_OBJECT.len()].copy_from_slice(crate::BPF_OBJECT);
         let object = &bytes[..crate::BPF_OBJECT.len()];
-        let mut ebpf = EbpfLoader::new()
-            .btf(Some(&btf))
+        let mut loader = EbpfLoader::new();
+        loader.btf(Some(&btf));
+        if let Some(n) = config.ring_bytes {
+            // SAFETY: sysconf has no preconditions.
+            let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u32;
+            if !n.is_power_of_two() || n < page {
+                return Err(SensorError::Load(format!(
+                    "ring buffer size {n} must be a power of two of at least {page} bytes"
+                )));
+            }
+            loader.set_max_entries("events", n);
+        }
+        let mut ebpf = loader
             .load(object)
             .map_err(|e| SensorError::Load(format!("{e}{}", source_chain(&e))))?;
 

@@ -113,6 +113,10 @@ pub struct AgentRuntimeArgs {
     /// Do not save findings to the store.
     #[arg(long)]
     pub no_store: bool,
+    /// Kernel ring buffer size in bytes (power of two; default 16777216). Larger
+    /// absorbs longer bursts; lost records are counted and alerted on.
+    #[arg(long, value_name = "BYTES")]
+    pub ring_buffer_size: Option<u32>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -604,3 +604,100 @@ fn metrics_endpoint_exports_events_and_kernel_drops() {
     assert!(body.contains("yagura_runtime_rule_eval_seconds_count"));
     agent.stop();
 }
+
+#[test]
+fn lost_events_raise_an_alert_and_a_metric() {
+    if let Some(why) = skip_reason() {
+        println!("skipped: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let watched = dir.path().join("burst");
+    std::fs::create_dir_all(&watched).unwrap();
+    // A rule that makes every open in the folder an event, and a one-page ring
+    // buffer, so a burst of opens cannot fit.
+    let rules = write_rules(
+        dir.path(),
+        "burst.yaml",
+        &format!(
+            "- rule: Burst watch\n  desc: d\n  condition: evt.type in (open, openat) and fd.name startswith {}/ and proc.name = no-such-program\n  output: never\n  priority: DEBUG\n",
+            watched.display()
+        ),
+    );
+    let mut agent = Agent::start(&[
+        "--no-default-rules",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--ring-buffer-size",
+        "4096",
+    ]);
+    eventgen(&[
+        "open-close-loop",
+        "200000",
+        "--workdir",
+        watched.join("w").to_str().unwrap(),
+    ]);
+    let a = agent.wait_for("Runtime events dropped", |_| true);
+    assert_eq!(a["priority"], "Critical");
+    assert!(
+        a["output"].as_str().unwrap().contains("ring buffer full"),
+        "{a}"
+    );
+    let err = agent.stop();
+    // Rate-limited: one alert per interval however many records were lost.
+    let n = agent
+        .alerts()
+        .iter()
+        .filter(|a| a["rule"] == "Runtime events dropped")
+        .count();
+    assert!(n <= 2, "{n} drop alerts");
+    assert!(!err.contains(" 0 lost in the kernel"), "{err}");
+}
+
+fn write_rules(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+#[test]
+fn kill_process_kills_from_user_space_when_the_kernel_cannot_decide() {
+    if let Some(why) = skip_reason() {
+        println!("skipped: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // proc.pname is not something the kernel tables can test: the agent kills
+    // from user space once the engine has matched.
+    let rules = write_rules(
+        dir.path(),
+        "kp.yaml",
+        "- rule: Kill long sleeper\n  desc: d\n  condition: evt.type = execve and proc.name = yagura-kp-test and proc.pname = sh\n  output: killed %proc.name\n  priority: CRITICAL\n  response: kill\n",
+    );
+    let mut agent = Agent::start(&["--no-default-rules", "--rules", rules.to_str().unwrap()]);
+    assert!(
+        agent.stderr_text().contains("responds from user space"),
+        "{}",
+        agent.stderr_text()
+    );
+    let prog = dir.path().join("yagura-kp-test");
+    std::fs::write(&prog, "#!/bin/sh\nsleep 30\n").unwrap();
+    Command::new("chmod")
+        .arg("755")
+        .arg(&prog)
+        .status()
+        .unwrap();
+    let started = Instant::now();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{}; exit $?", prog.display()))
+        .status()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(20), "not killed");
+    assert_eq!(status.code(), Some(128 + 9), "{status:?}");
+    let a = agent.wait_for("Kill long sleeper", |_| true);
+    assert_eq!(a["response"]["action"], "kill");
+    assert_eq!(a["response"]["mode"], "user-space");
+    assert_eq!(a["response"]["done"], true);
+    agent.stop();
+}

@@ -77,6 +77,7 @@ pub fn agent(cmd: AgentCmd) -> Result<ExitCode> {
         record: args.record.clone(),
         dry_run: args.dry_run,
         duration,
+        ring_bytes: args.ring_buffer_size,
         ..Default::default()
     };
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
