@@ -17,7 +17,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 what="${1:-all}"
 
 agent_start() { # extra args...
-    "$Y" agent runtime -o "$work/alerts.jsonl" "$@" 2>"$work/agent.err" &
+    $pin "$Y" agent runtime --no-store -o "$work/alerts.jsonl" "$@" 2>"$work/agent.err" &
     agent=$!
     for _ in $(seq 1 600); do
         grep -q "runtime sensor attached" "$work/agent.err" 2>/dev/null && return 0
@@ -26,16 +26,9 @@ agent_start() { # extra args...
     cat "$work/agent.err" >&2
     return 1
 }
-agent_start_pinned() { # extra args...
-    taskset -c 1 "$Y" agent runtime -o "$work/alerts.jsonl" "$@" 2>"$work/agent.err" &
-    agent=$!
-    for _ in $(seq 1 600); do
-        grep -q "runtime sensor attached" "$work/agent.err" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    cat "$work/agent.err" >&2
-    return 1
-}
+# The agent on CPU 1, leaving CPU 0 to the workload.
+agent_start_pinned() { pin="taskset -c 1" agent_start "$@"; }
+pin=""
 agent_stop() {
     kill -TERM "$agent"
     wait "$agent" || true

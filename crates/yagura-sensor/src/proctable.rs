@@ -219,16 +219,20 @@ impl ProcessTable {
             if let Some(c) = &container {
                 self.note_container_start(c, start_ns);
             }
-            self.procs.insert(
-                pid,
-                Entry {
-                    proc,
-                    container,
-                    snapshot: None,
-                },
-            );
+            self.insert(pid, proc, container);
         }
         self.procs.len()
+    }
+
+    fn insert(&mut self, pid: u32, proc: Process, container: Option<ContainerRef>) {
+        self.procs.insert(
+            pid,
+            Entry {
+                proc,
+                container,
+                snapshot: None,
+            },
+        );
     }
 
     fn login_name(&self, loginuid: u32) -> String {
@@ -302,14 +306,7 @@ impl ProcessTable {
                         }
                     }
                 }
-                self.procs.insert(
-                    rec.tgid,
-                    Entry {
-                        proc,
-                        container,
-                        snapshot: None,
-                    },
-                );
+                self.insert(rec.tgid, proc, container);
                 None
             }
             EV_EXEC => {
@@ -377,14 +374,7 @@ impl ProcessTable {
                         .map(|c| c.short_id().to_string())
                         .unwrap_or_else(|| "host".into()),
                 };
-                self.procs.insert(
-                    rec.tgid,
-                    Entry {
-                        proc,
-                        container,
-                        snapshot: None,
-                    },
-                );
+                self.insert(rec.tgid, proc, container);
                 let who = self.snapshot(rec.tgid, &rec.comm);
                 let args = Args {
                     path: Some(who.0.exepath.clone()),
@@ -442,14 +432,7 @@ impl ProcessTable {
             if let Some(c) = &container {
                 proc.container_id = c.short_id().to_string();
             }
-            self.procs.insert(
-                pid,
-                Entry {
-                    proc,
-                    container,
-                    snapshot: None,
-                },
-            );
+            self.insert(pid, proc, container);
         }
         let needs = self.procs.get(&pid).is_some_and(|e| e.snapshot.is_none());
         if needs {
