@@ -130,6 +130,172 @@ impl Hasher for FastHasher {
 
 type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
 
+/// A set of strings for `in`. Most probes miss (a process name is rarely in an
+/// exception list), and a mask of the lengths present rejects most of them before
+/// any hashing.
+#[derive(Debug, Clone)]
+struct StrSet {
+    /// Bit `min(len, 63)` is set for every member's byte length.
+    lens: u64,
+    set: FastSet<String>,
+}
+
+impl StrSet {
+    fn new(items: Vec<String>) -> StrSet {
+        let lens = items.iter().fold(0u64, |m, s| m | len_bit(s));
+        StrSet {
+            lens,
+            set: items.into_iter().collect(),
+        }
+    }
+
+    #[inline]
+    fn contains(&self, s: &str) -> bool {
+        self.lens & len_bit(s) != 0 && self.set.contains(s)
+    }
+}
+
+#[inline]
+fn len_bit(s: &str) -> u64 {
+    1u64 << s.len().min(63)
+}
+
+/// A compiled Falco glob. Globs of literals and `*` only (nearly all of them: path
+/// patterns) match by prefix, suffix and ordered substring search; the others use
+/// an anchored regex behind a test of their literal prefix and suffix.
+#[derive(Debug, Clone)]
+enum Glob {
+    /// No wildcard at all.
+    Exact(String),
+    /// The literal pieces between `*`s (at least two): the first must start the
+    /// text, the last end it, the others appear in order in between.
+    Stars(Vec<String>),
+    Regex {
+        prefix: String,
+        suffix: String,
+        re: Regex,
+    },
+}
+
+impl Glob {
+    fn new(g: &str) -> Result<Glob, String> {
+        // Compiled even when unused so bad globs are reported the same way.
+        let re = glob_regex(g)?;
+        if g.contains(['?', '[']) {
+            let special = |c: char| matches!(c, '*' | '?' | '[' | ']');
+            let prefix = g.find(special).map_or(g, |i| &g[..i]);
+            let suffix = g.rfind(special).map_or(g, |i| &g[i + 1..]);
+            return Ok(Glob::Regex {
+                prefix: prefix.to_string(),
+                suffix: suffix.to_string(),
+                re,
+            });
+        }
+        if !g.contains('*') {
+            return Ok(Glob::Exact(g.to_string()));
+        }
+        Ok(Glob::Stars(g.split('*').map(str::to_string).collect()))
+    }
+
+    fn needs_regex(&self) -> bool {
+        matches!(self, Glob::Regex { .. })
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        match self {
+            Glob::Exact(x) => s == x,
+            Glob::Stars(parts) => stars_match(parts, s),
+            Glob::Regex { prefix, suffix, re } => {
+                s.len() >= prefix.len() + suffix.len()
+                    && has_prefix(s, prefix)
+                    && has_suffix(s, suffix)
+                    && re.is_match(s)
+            }
+        }
+    }
+}
+
+/// Byte equality with inline word compares: the texts compared (paths, program
+/// names, prefixes) are short, and calling `memcmp` for each cost more than the
+/// compare itself.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n > 64 {
+        return a == b;
+    }
+    if n < 8 {
+        if n >= 4 {
+            return word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4);
+        }
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if word8(a, i) != word8(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    // The last word may overlap the one before it.
+    word8(a, n - 8) == word8(b, n - 8)
+}
+
+#[inline]
+fn word8(s: &[u8], i: usize) -> u64 {
+    s.get(i..i + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(0, u64::from_ne_bytes)
+}
+
+#[inline]
+fn word4(s: &[u8], i: usize) -> u32 {
+    s.get(i..i + 4)
+        .and_then(|w| <[u8; 4]>::try_from(w).ok())
+        .map_or(0, u32::from_ne_bytes)
+}
+
+#[inline]
+fn has_prefix(s: &str, p: &str) -> bool {
+    s.as_bytes()
+        .get(..p.len())
+        .is_some_and(|h| same_bytes(h, p.as_bytes()))
+}
+
+#[inline]
+fn has_suffix(s: &str, p: &str) -> bool {
+    s.len() >= p.len() && same_bytes(&s.as_bytes()[s.len() - p.len()..], p.as_bytes())
+}
+
+/// `parts` joined by `*` matches `s`; `*` matches any text, `/` and newlines included.
+fn stars_match(parts: &[String], s: &str) -> bool {
+    let (Some((first, rest)), Some(last)) = (parts.split_first(), parts.last()) else {
+        return false;
+    };
+    let mid = rest.get(..rest.len().saturating_sub(1)).unwrap_or(&[]);
+    if rest.is_empty()
+        || s.len() < first.len() + last.len()
+        || !has_prefix(s, first)
+        || !has_suffix(s, last)
+    {
+        return false;
+    }
+    let Some(mut hay) = s.get(first.len()..s.len() - last.len()) else {
+        return false;
+    };
+    // Leftmost matches leave the most room for the pieces after them.
+    for m in mid {
+        match hay.find(m.as_str()) {
+            Some(i) => hay = &hay[i + m.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// A left-hand side: a field and the transformers applied to it, innermost first.
 #[derive(Debug, Clone)]
 struct Lhs {
@@ -190,7 +356,7 @@ impl Net {
 enum Matcher {
     Exists,
     Cmp(CmpOp, Rhs),
-    InStr(FastSet<String>),
+    InStr(StrSet),
     InInt(FastSet<i64>),
     InNet(Vec<Net>),
     InBool(Vec<bool>),
@@ -199,8 +365,9 @@ enum Matcher {
     Bytes(CmpOp, Vec<u8>),
     StartsWith(String),
     EndsWith(String),
-    /// Globs and regexes, compiled to anchored regexes.
+    /// Regexes, compiled anchored.
     Regex(Regex),
+    Glob(Glob),
     PMatch(Vec<String>),
     /// `val(field)`: compare with another field of the same event.
     Field(CmpOp, Box<Lhs>),
@@ -217,6 +384,8 @@ enum Node {
     /// Checks on plain fields readable without building a [`V`] (most of them):
     /// values stay in registers instead of being moved through memory.
     Str(Box<(Field, Matcher)>),
+    /// `or` of [`Node::Str`] checks of one field: the field is read once.
+    StrAny(Box<(Field, Vec<Matcher>)>),
     Int(Box<(Field, Matcher)>),
     Bool(Field, Option<bool>),
     /// A check shared by every rule that contains it (macros make many rules start
@@ -224,11 +393,113 @@ enum Node {
     Leaf(u32, u32),
 }
 
+/// One step of a [`Program`]. Jumps only go to earlier steps of the vector, so a
+/// run ends and tests each step at most once.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// Test leaf `leaf` (through the memo when other steps test it too) and
+    /// continue at `yes` or `no`.
+    Test {
+        leaf: u32,
+        memo: bool,
+        yes: u32,
+        no: u32,
+    },
+    /// Rule `rule` matched.
+    Emit { rule: u32, next: u32 },
+}
+
+/// The rules for one event type, compiled to a flow of leaf tests: `and`, `or` and
+/// `not` become jumps (`not` swaps the targets), so evaluation is one loop without
+/// recursion, and a rule that fails falls through to the next one.
+#[derive(Debug, Clone, Default)]
+struct Program {
+    steps: Vec<Step>,
+    entry: u32,
+}
+
+/// Where a run of a [`Program`] stops.
+const END: u32 = u32::MAX;
+
+impl Program {
+    /// `rules`: (rule index, condition folded for the type), in rule order.
+    /// `None` when a condition holds a node other than `and`/`or`/`not`/leaf.
+    fn new(rules: &[(u32, Node)]) -> Option<Program> {
+        let mut p = Program::default();
+        let mut next = END;
+        for (rule, node) in rules.iter().rev() {
+            let emit = p.push(Step::Emit { rule: *rule, next })?;
+            next = p.flow(node, emit, next)?;
+        }
+        p.entry = next;
+        // A leaf tested by one step only is evaluated at most once per run:
+        // it needs no memo.
+        let mut uses = std::collections::HashMap::<u32, u32>::new();
+        for s in &p.steps {
+            if let Step::Test { leaf, .. } = s {
+                *uses.entry(*leaf).or_default() += 1;
+            }
+        }
+        for s in &mut p.steps {
+            if let Step::Test { leaf, memo, .. } = s {
+                *memo = uses.get(leaf).is_some_and(|n| *n > 1);
+            }
+        }
+        Some(p)
+    }
+
+    fn push(&mut self, s: Step) -> Option<u32> {
+        let i = u32::try_from(self.steps.len()).ok().filter(|i| *i != END)?;
+        self.steps.push(s);
+        Some(i)
+    }
+
+    /// Steps testing `n`, continuing at `yes` when it holds and `no` otherwise;
+    /// returns the first step.
+    fn flow(&mut self, n: &Node, yes: u32, no: u32) -> Option<u32> {
+        match n {
+            Node::Leaf(id, _) => self.push(Step::Test {
+                leaf: *id,
+                memo: true,
+                yes,
+                no,
+            }),
+            Node::Not(x) => self.flow(x, no, yes),
+            // Built from the last term back, so each term knows where to go next.
+            Node::And(v) => v
+                .iter()
+                .rev()
+                .try_fold(yes, |next, k| self.flow(k, next, no)),
+            Node::Or(v) => v
+                .iter()
+                .rev()
+                .try_fold(no, |next, k| self.flow(k, yes, next)),
+            _ => None,
+        }
+    }
+}
+
 /// Distinct checks of an engine, by their source text.
 #[derive(Debug, Default)]
 struct Leaves {
     nodes: Vec<Node>,
     index: std::collections::HashMap<String, u32>,
+    /// The key of each node, by id.
+    keys: Vec<String>,
+}
+
+impl Leaves {
+    fn add(&mut self, key: String, n: Node) -> Result<Node, String> {
+        let c = cost(&n);
+        if let Some(&id) = self.index.get(&key) {
+            return Ok(Node::Leaf(id, c));
+        }
+        let id = u32::try_from(self.nodes.len()).map_err(|_| "too many checks")?;
+        self.nodes.push(n);
+        self.keys.push(key.clone());
+        self.index.insert(key, id);
+        Ok(Node::Leaf(id, c))
+    }
 }
 
 /// Per-thread evaluation scratch: memoised check results for the current event.
@@ -286,6 +557,12 @@ pub struct Engine {
     leaves: Vec<Node>,
     rules: Vec<EngineRule>,
     by_type: Vec<Vec<u32>>,
+    /// Per event type, the rules that can match it compiled into one [`Program`],
+    /// their conditions folded for the type. `by_type` keeps every rule indexed for
+    /// the type, as [`Engine::event_types_used`] reports it.
+    programs: Vec<Program>,
+    /// Event types evaluated by walking the rule trees instead (see `programs`).
+    tree_types: u64,
     skipped: Vec<EngineSkip>,
     filtered: Vec<EngineSkip>,
 }
@@ -452,7 +729,7 @@ fn compile_check(lhs: &Operand, op: CmpOp, rhs: Option<&Value>) -> Result<Node, 
             Matcher::Cmp(op, scalar_rhs(kind, &one()?, &name)?)
         }
         CmpOp::In | CmpOp::Intersects => match kind {
-            Kind::Str => Matcher::InStr(texts.into_iter().collect()),
+            Kind::Str => Matcher::InStr(StrSet::new(texts)),
             Kind::Int => Matcher::InInt(
                 texts
                     .iter()
@@ -477,7 +754,7 @@ fn compile_check(lhs: &Operand, op: CmpOp, rhs: Option<&Value>) -> Result<Node, 
         CmpOp::BContains | CmpOp::BStartsWith => Matcher::Bytes(op, hex_bytes(&one()?)?),
         CmpOp::StartsWith => Matcher::StartsWith(one()?),
         CmpOp::EndsWith => Matcher::EndsWith(one()?),
-        CmpOp::Glob => Matcher::Regex(glob_regex(&one()?)?),
+        CmpOp::Glob => Matcher::Glob(Glob::new(&one()?)?),
         // Falco's regex is a full match (RE2::FullMatch).
         CmpOp::Regex => Matcher::Regex(
             Regex::new(&format!("^(?:{})$", one()?)).map_err(|e| format!("{name}: {e}"))?,
@@ -516,6 +793,7 @@ fn specialise(l: Lhs, m: Matcher) -> Node {
             | Matcher::StartsWith(_)
             | Matcher::EndsWith(_)
             | Matcher::Regex(_)
+            | Matcher::Glob(_)
             | Matcher::PMatch(_),
         ) => Node::Str(Box::new((l.field, m))),
         (Fast::Int, Matcher::Exists | Matcher::Cmp(_, Rhs::Int(_)) | Matcher::InInt(_)) => {
@@ -540,6 +818,10 @@ fn cost(n: &Node) -> u32 {
             check_cost(&l.field, m) + 4 * l.transforms.len() as u32
         }
         Node::Str(c) | Node::Int(c) => check_cost(&c.0, &c.1),
+        Node::StrAny(c) => c.1.iter().map(|m| check_cost(&c.0, m)).sum(),
+        // `= false` tests (`evt.failed = false`) hold for nearly every event, like
+        // negations: after the selective tests of the same cost.
+        Node::Bool(_, Some(false)) => 3,
         Node::Bool(..) => 2,
         Node::Leaf(_, c) => *c,
     }
@@ -564,6 +846,7 @@ fn check_cost(f: &Field, m: &Matcher) -> u32 {
     let op = match m {
         Matcher::Exists | Matcher::Cmp(..) | Matcher::InInt(_) | Matcher::InBool(_) => 1,
         Matcher::InStr(_) | Matcher::StartsWith(_) | Matcher::EndsWith(_) => 2,
+        Matcher::Glob(g) if !g.needs_regex() => 3,
         _ => 6,
     };
     field + op
@@ -583,11 +866,20 @@ fn compile_node(e: &Expr, leaves: &mut Leaves) -> Result<Node, String> {
             }
             // Negations are mostly exceptions, true for nearly every event: test the
             // positive (selective) terms first so the walk stops early.
-            kids.sort_by_key(|k| (matches!(k, Node::Not(_)), cost(k)));
+            sort_terms(&mut kids);
             if is_and {
                 Node::And(kids)
             } else {
-                Node::Or(kids)
+                let mut kids = group_str_checks(kids, leaves)?;
+                sort_terms(&mut kids);
+                match kids.pop() {
+                    Some(only) if kids.is_empty() => only,
+                    Some(last) => {
+                        kids.push(last);
+                        Node::Or(kids)
+                    }
+                    None => Node::Or(kids),
+                }
             }
         }
         Expr::Not(x) => Node::Not(Box::new(compile_node(x, leaves)?)),
@@ -603,13 +895,118 @@ fn compile_node(e: &Expr, leaves: &mut Leaves) -> Result<Node, String> {
             if matches!(&n, Node::Types(_) | Node::Not(_)) {
                 return Ok(n);
             }
-            let id = u32::try_from(leaves.nodes.len()).map_err(|_| "too many checks")?;
-            let c = cost(&n);
-            leaves.nodes.push(n);
-            leaves.index.insert(key, id);
-            Node::Leaf(id, c)
+            leaves.add(key, n)?
         }
     })
+}
+
+/// Or-ed checks of one string field become one leaf that reads the field once and
+/// tries the matchers in a loop (`fd.name` against many paths, `proc.cmdline`
+/// against many fragments). The group takes the place of its first member.
+fn group_str_checks(kids: Vec<Node>, leaves: &mut Leaves) -> Result<Vec<Node>, String> {
+    let field_of = |n: &Node| match n {
+        Node::Leaf(id, _) => match leaves.nodes.get(*id as usize) {
+            Some(Node::Str(c)) => Some((c.0.clone(), *id)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut groups: Vec<(Field, Vec<u32>)> = Vec::new();
+    // A kept node, or the index of a group.
+    let mut order: Vec<Result<Node, usize>> = Vec::with_capacity(kids.len());
+    for k in kids {
+        match field_of(&k) {
+            Some((f, id)) => match groups.iter().position(|(g, _)| *g == f) {
+                Some(gi) => groups[gi].1.push(id),
+                None => {
+                    groups.push((f, vec![id]));
+                    order.push(Err(groups.len() - 1));
+                }
+            },
+            None => order.push(Ok(k)),
+        }
+    }
+    let mut out = Vec::with_capacity(order.len());
+    for o in order {
+        let gi = match o {
+            Ok(n) => {
+                out.push(n);
+                continue;
+            }
+            Err(gi) => gi,
+        };
+        let (field, ids) = &groups[gi];
+        let matchers: Vec<Matcher> = ids
+            .iter()
+            .filter_map(|id| match leaves.nodes.get(*id as usize) {
+                Some(Node::Str(c)) => Some(c.1.clone()),
+                _ => None,
+            })
+            .collect();
+        if let ([id], [_]) = (ids.as_slice(), matchers.as_slice()) {
+            let c = cost(&leaves.nodes[*id as usize]);
+            out.push(Node::Leaf(*id, c));
+            continue;
+        }
+        let key = ids
+            .iter()
+            .map(|id| leaves.keys[*id as usize].as_str())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let n = Node::StrAny(Box::new((field.clone(), matchers)));
+        out.push(leaves.add(format!("any({key})"), n)?);
+    }
+    Ok(out)
+}
+
+enum Folded {
+    Const(bool),
+    Node(Node),
+}
+
+/// Conjuncts and disjuncts in evaluation order: negations (mostly exceptions, true
+/// for nearly every event) after the selective positive terms, cheap before dear.
+/// Checks have no side effects, so the order does not change the result.
+fn sort_terms(kids: &mut [Node]) {
+    kids.sort_by_key(|k| (matches!(k, Node::Not(_)), cost(k)));
+}
+
+/// `n` as evaluated for events whose type has bit `bit`: `evt.type` tests become
+/// constants and are folded away, with the branches they decide; what is left is
+/// flattened and re-sorted.
+fn fold_for_type(n: &Node, bit: u64) -> Folded {
+    match n {
+        Node::Types(m) => Folded::Const(m & bit != 0),
+        Node::Not(x) => match fold_for_type(x, bit) {
+            Folded::Const(b) => Folded::Const(!b),
+            Folded::Node(Node::Not(y)) => Folded::Node(*y),
+            Folded::Node(y) => Folded::Node(Node::Not(Box::new(y))),
+        },
+        Node::And(v) | Node::Or(v) => {
+            let is_and = matches!(n, Node::And(_));
+            let mut kids = Vec::with_capacity(v.len());
+            for x in v {
+                match fold_for_type(x, bit) {
+                    // `false` decides an `and`, `true` an `or`.
+                    Folded::Const(b) if b != is_and => return Folded::Const(b),
+                    Folded::Const(_) => {}
+                    Folded::Node(Node::And(inner)) if is_and => kids.extend(inner),
+                    Folded::Node(Node::Or(inner)) if !is_and => kids.extend(inner),
+                    Folded::Node(y) => kids.push(y),
+                }
+            }
+            if kids.len() <= 1 {
+                return kids.pop().map_or(Folded::Const(is_and), Folded::Node);
+            }
+            sort_terms(&mut kids);
+            Folded::Node(if is_and {
+                Node::And(kids)
+            } else {
+                Node::Or(kids)
+            })
+        }
+        other => Folded::Node(other.clone()),
+    }
 }
 
 /// Top-level `evt.type` tests the type index already guarantees.
@@ -729,6 +1126,8 @@ fn pmatch(path: &str, prefixes: &[String]) -> bool {
 fn match_str(m: &Matcher, s: &str) -> Option<bool> {
     Some(match m {
         Matcher::Exists => true,
+        Matcher::Cmp(CmpOp::Eq, Rhs::Str(r)) => same_bytes(s.as_bytes(), r.as_bytes()),
+        Matcher::Cmp(CmpOp::Ne, Rhs::Str(r)) => !same_bytes(s.as_bytes(), r.as_bytes()),
         Matcher::Cmp(op, Rhs::Str(r)) => ord_holds(*op, s.cmp(r.as_str())),
         Matcher::InStr(set) => set.contains(s),
         Matcher::Contains(x) => s.contains(x.as_str()),
@@ -741,9 +1140,10 @@ fn match_str(m: &Matcher, s: &str) -> Option<bool> {
                 bytes.is_empty() || h.windows(bytes.len()).any(|w| w == bytes.as_slice())
             }
         }
-        Matcher::StartsWith(x) => s.starts_with(x.as_str()),
-        Matcher::EndsWith(x) => s.ends_with(x.as_str()),
+        Matcher::StartsWith(x) => has_prefix(s, x),
+        Matcher::EndsWith(x) => has_suffix(s, x),
         Matcher::Regex(re) => re.is_match(s),
+        Matcher::Glob(g) => g.is_match(s),
         Matcher::PMatch(p) => pmatch(s, p),
         _ => return None,
     })
@@ -791,6 +1191,7 @@ fn match_one(ctx: &Ctx<'_>, m: &Matcher, v: &V<'_>) -> bool {
         Matcher::StartsWith(x) => v.text().starts_with(x.as_str()),
         Matcher::EndsWith(x) => v.text().ends_with(x.as_str()),
         Matcher::Regex(re) => re.is_match(&v.text()),
+        Matcher::Glob(g) => g.is_match(&v.text()),
         Matcher::PMatch(p) => pmatch(&v.text(), p),
         Matcher::Field(op, other) => {
             let Some(o) = value(ctx, other) else {
@@ -846,18 +1247,22 @@ fn eval(ev: &mut Eval<'_, '_>, n: &Node) -> bool {
         Node::And(v) => v.iter().all(|x| eval(ev, x)),
         Node::Or(v) => v.iter().any(|x| eval(ev, x)),
         Node::Not(x) => !eval(ev, x),
-        Node::Leaf(id, _) => {
-            let i = *id as usize;
-            let m = ev.memo[i];
-            if m >> 1 == ev.generation {
-                return m & 1 == 1;
-            }
-            let r = eval_leaf(ev.ctx, &ev.leaves[i]);
-            ev.memo[i] = ev.generation << 1 | u32::from(r);
-            r
-        }
+        Node::Leaf(id, _) => memo_leaf(ev, *id),
         leaf => eval_leaf(ev.ctx, leaf),
     }
+}
+
+/// Leaf `id`'s result for the current event, computed on first use.
+#[inline]
+fn memo_leaf(ev: &mut Eval<'_, '_>, id: u32) -> bool {
+    let i = id as usize;
+    let m = ev.memo[i];
+    if m >> 1 == ev.generation {
+        return m & 1 == 1;
+    }
+    let r = eval_leaf(ev.ctx, &ev.leaves[i]);
+    ev.memo[i] = ev.generation << 1 | u32::from(r);
+    r
 }
 
 fn eval_leaf(ctx: &Ctx<'_>, n: &Node) -> bool {
@@ -867,6 +1272,9 @@ fn eval_leaf(ctx: &Ctx<'_>, n: &Node) -> bool {
         Node::Types(mask) => mask & type_bit(ctx.ev.kind) != 0,
         Node::Check(c) => check(ctx, &c.0, &c.1),
         Node::Str(c) => get_str(ctx, &c.0).is_some_and(|s| match_str(&c.1, s) == Some(true)),
+        Node::StrAny(c) => {
+            get_str(ctx, &c.0).is_some_and(|s| c.1.iter().any(|m| match_str(m, s) == Some(true)))
+        }
         Node::Int(c) => get_int(ctx, &c.0).is_some_and(|i| match_int(&c.1, i) == Some(true)),
         Node::Bool(f, want) => get_bool(ctx, f).is_some_and(|b| want.is_none_or(|w| w == b)),
     }
@@ -945,6 +1353,8 @@ impl Engine {
             leaves: Vec::new(),
             rules: Vec::new(),
             by_type: vec![Vec::new(); EventType::ALL.len()],
+            programs: vec![Program::default(); EventType::ALL.len()],
+            tree_types: 0,
             skipped: compiled
                 .skipped
                 .iter()
@@ -1050,6 +1460,24 @@ impl Engine {
             });
         }
         e.leaves = leaves.nodes;
+        for t in EventType::ALL.iter().copied() {
+            let bit = type_bit(t);
+            let mut plan = Vec::new();
+            for &i in &e.by_type[t as usize] {
+                match fold_for_type(&e.rules[i as usize].node, bit) {
+                    Folded::Const(false) => {}
+                    Folded::Const(true) => plan.push((i, Node::And(Vec::new()))),
+                    Folded::Node(n) => plan.push((i, n)),
+                }
+            }
+            e.programs[t as usize] = Program::new(&plan).unwrap_or_else(|| {
+                // Not reached: conditions are built from `and`/`or`/`not` over
+                // leaves and `evt.type` tests, which folding removes. Should it
+                // happen, keep every rule on the tree walk.
+                e.tree_types |= bit;
+                Program::default()
+            });
+        }
         e
     }
 
@@ -1096,11 +1524,42 @@ impl Engine {
             memo: &mut scratch.memo,
             generation: scratch.generation,
         };
-        for &i in &self.by_type[ev.kind as usize] {
-            let i = i as usize;
-            if eval(&mut st, &self.rules[i].node) {
-                out.push(i);
+        if self.tree_types & type_bit(ev.kind) != 0 {
+            for &i in &self.by_type[ev.kind as usize] {
+                if eval(&mut st, &self.rules[i as usize].node) {
+                    out.push(i as usize);
+                }
             }
+            return;
+        }
+        let prog = &self.programs[ev.kind as usize];
+        let mut pc = prog.entry;
+        while let Some(step) = prog.steps.get(pc as usize) {
+            pc = match *step {
+                Step::Test {
+                    leaf,
+                    memo,
+                    yes,
+                    no,
+                } => {
+                    let r = if memo {
+                        memo_leaf(&mut st, leaf)
+                    } else {
+                        st.leaves
+                            .get(leaf as usize)
+                            .is_some_and(|n| eval_leaf(st.ctx, n))
+                    };
+                    if r {
+                        yes
+                    } else {
+                        no
+                    }
+                }
+                Step::Emit { rule, next } => {
+                    out.push(rule as usize);
+                    next
+                }
+            };
         }
     }
 
@@ -1173,5 +1632,127 @@ impl Engine {
     /// Indices of the rules evaluated for events of type `t`, in rule order.
     pub fn rules_for(&self, t: EventType) -> impl Iterator<Item = usize> + '_ {
         self.by_type[t as usize].iter().map(|i| *i as usize)
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_like_their_regex() {
+        let patterns = [
+            "",
+            "*",
+            "**",
+            "a",
+            "a*",
+            "*a",
+            "a*a",
+            "*a*a*",
+            "a**b",
+            "/home/*/.ssh/id_*",
+            "/etc/ssh/ssh_host_*_key",
+            "/root/.ssh/id_*",
+            "*/.aws/credentials",
+            "/proc/[0-9]*/mem",
+            "a?c",
+            "?",
+            "[!a]*",
+            "é*é",
+            "x]*",
+        ];
+        let pieces = [
+            "",
+            "a",
+            "b",
+            "c",
+            "/",
+            "é",
+            "\n",
+            "*",
+            "?",
+            "1",
+            "/home/",
+            "u",
+            "/.ssh/id_",
+            "rsa",
+            "_key",
+            "/proc/",
+            "/mem",
+            "]",
+            "x",
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        // Every text of up to three pieces.
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    texts.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        texts.extend(
+            [
+                "/home/u/.ssh/id_rsa",
+                "/etc/ssh/ssh_host_ed25519_key",
+                "/etc/ssh/ssh_host__key",
+                "/etc/ssh/ssh_host_key",
+                "/proc/12/mem",
+                "/proc/x/mem",
+                "/proc//mem",
+                "/root/.ssh/id_ed25519",
+                "/home/u/.aws/credentials",
+            ]
+            .map(str::to_string),
+        );
+        for p in patterns {
+            let g = Glob::new(p).unwrap();
+            let re = glob_regex(p).unwrap();
+            let mut hits = 0;
+            for t in &texts {
+                assert_eq!(g.is_match(t), re.is_match(t), "glob {p:?} on {t:?}");
+                hits += usize::from(re.is_match(t));
+            }
+            assert!(hits > 0, "{p:?} matched nothing");
+        }
+        // Literal-only globs take no regex.
+        assert!(!Glob::new("/home/*/x").unwrap().needs_regex());
+        assert!(Glob::new("/proc/[0-9]*/mem").unwrap().needs_regex());
+        assert!(Glob::new("[a").is_err());
+    }
+
+    #[test]
+    fn word_compares_agree_with_slices() {
+        let texts: Vec<String> = (0..80usize)
+            .flat_map(|n| {
+                let base: String = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+                // The same text, and one differing at the start, middle and end.
+                let mut v = vec![base.clone()];
+                for at in [0, n / 2, n.saturating_sub(1)] {
+                    if n > 0 {
+                        let mut b = base.clone().into_bytes();
+                        b[at] = b'#';
+                        v.push(String::from_utf8(b).unwrap());
+                    }
+                }
+                v
+            })
+            .collect();
+        for a in &texts {
+            for b in &texts {
+                let (x, y) = (a.as_bytes(), b.as_bytes());
+                assert_eq!(same_bytes(x, y), x == y, "{a:?} {b:?}");
+                assert_eq!(has_prefix(a, b), a.starts_with(b.as_str()), "{a:?} {b:?}");
+                assert_eq!(has_suffix(a, b), a.ends_with(b.as_str()), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn string_sets_check_lengths_first() {
+        let s = StrSet::new(vec!["cat".into(), "bash".into(), "x".repeat(70)]);
+        assert!(s.contains("cat") && s.contains("bash") && s.contains(&"x".repeat(70)));
+        assert!(!s.contains("dog") && !s.contains("") && !s.contains(&"x".repeat(64)));
+        assert_eq!(s.lens, 1 << 3 | 1 << 4 | 1 << 63);
     }
 }

@@ -482,12 +482,21 @@ fn sockaddr_text(a: &SockAddr) -> String {
     }
 }
 
+// Byte scans: `/` is ASCII, and for short paths a plain loop beats the generic
+// char searcher.
+fn last_slash(p: &str) -> Option<usize> {
+    p.bytes().rposition(|b| b == b'/')
+}
+
 fn basename(p: &str) -> &str {
-    p.rsplit('/').next().unwrap_or(p)
+    match last_slash(p) {
+        Some(i) => &p[i + 1..],
+        None => p,
+    }
 }
 
 fn dirname(p: &str) -> &str {
-    match p.rfind('/') {
+    match last_slash(p) {
         Some(0) => "/",
         Some(i) => &p[..i],
         None => ".",

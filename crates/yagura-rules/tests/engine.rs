@@ -712,3 +712,178 @@ fn shared_checks_are_recomputed_per_event() {
     }
     assert!(e.matches(0, &etc) && !e.matches(0, &vim_etc) && e.matches(1, &vim_etc));
 }
+
+/// Deterministic xorshift for the generated conditions below.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+enum Cond {
+    Atom(usize),
+    Not(Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+}
+
+const ATOMS: &[&str] = &[
+    "evt.type = openat",
+    "evt.type in (execve, connect)",
+    "evt.type != unlinkat",
+    "evt.type in (openat, unlinkat)",
+    "proc.name = cat",
+    "proc.name in (cat, bash)",
+    "proc.name startswith ba",
+    "fd.name startswith /etc/",
+    "fd.name endswith .pub",
+    "fd.name glob '/home/*/.ssh/id_*'",
+    "fd.name glob '/proc/[0-9]*/mem'",
+    "evt.failed = false",
+    "proc.cmdline contains 't a'",
+];
+
+fn gen_cond(r: &mut Rng, depth: u32) -> Cond {
+    match if depth == 0 { 0 } else { r.below(5) } {
+        0 | 1 => Cond::Atom(r.below(ATOMS.len())),
+        2 => Cond::Not(Box::new(gen_cond(r, depth - 1))),
+        k => {
+            let kids = (0..2 + r.below(3))
+                .map(|_| gen_cond(r, depth - 1))
+                .collect();
+            if k == 3 {
+                Cond::And(kids)
+            } else {
+                Cond::Or(kids)
+            }
+        }
+    }
+}
+
+fn cond_text(c: &Cond) -> String {
+    let join = |v: &[Cond], op: &str| {
+        let parts: Vec<String> = v.iter().map(cond_text).collect();
+        format!("({})", parts.join(op))
+    };
+    match c {
+        Cond::Atom(i) => ATOMS[*i].to_string(),
+        Cond::Not(x) => format!("not {}", cond_text(x)),
+        Cond::And(v) => join(v, " and "),
+        Cond::Or(v) => join(v, " or "),
+    }
+}
+
+fn cond_holds(c: &Cond, atoms: &[bool]) -> bool {
+    match c {
+        Cond::Atom(i) => atoms[*i],
+        Cond::Not(x) => !cond_holds(x, atoms),
+        Cond::And(v) => v.iter().all(|x| cond_holds(x, atoms)),
+        Cond::Or(v) => v.iter().any(|x| cond_holds(x, atoms)),
+    }
+}
+
+#[test]
+fn generated_conditions_match_their_boolean_meaning() {
+    // Rules are folded per event type, flattened and reordered for speed; whatever
+    // the nesting, the matches must be those of the condition's boolean meaning over
+    // its checks, each check evaluated alone.
+    let mut events = Vec::new();
+    for kind in [
+        EventType::Openat,
+        EventType::Execve,
+        EventType::Connect,
+        EventType::Unlinkat,
+        EventType::Ptrace,
+    ] {
+        for name in ["cat", "bash", "vim"] {
+            for path in [
+                Some("/etc/shadow"),
+                Some("/etc/id.pub"),
+                Some("/home/u/.ssh/id_rsa"),
+                Some("/proc/12/mem"),
+                None,
+            ] {
+                for res in [3, -2] {
+                    let mut p = process();
+                    p.name = name.into();
+                    p.args = vec!["a".into(), "b".into()];
+                    let mut ev = event(
+                        kind,
+                        Args {
+                            path: path.map(str::to_string),
+                            flags: Some(0),
+                            ..Default::default()
+                        },
+                    );
+                    ev.res = Some(res);
+                    ev.process = Arc::new(p);
+                    events.push(ev);
+                }
+            }
+        }
+    }
+    let atoms: Vec<Vec<bool>> = events
+        .iter()
+        .map(|ev| ATOMS.iter().map(|a| hits(a, ev)).collect())
+        .collect();
+    // Every atom is true for some event and false for another: the test can fail.
+    for (i, a) in ATOMS.iter().enumerate() {
+        assert!(
+            atoms.iter().any(|x| x[i]) && atoms.iter().any(|x| !x[i]),
+            "{a}"
+        );
+    }
+    for seed in [0x9e37_79b9_7f4a_7c15u64, 42, 7_777_777] {
+        let mut r = Rng(seed);
+        let conds: Vec<Cond> = (0..150).map(|_| gen_cond(&mut r, 4)).collect();
+        let mut y = String::new();
+        for (i, c) in conds.iter().enumerate() {
+            y.push_str(&format!(
+                "- rule: R{i}\n  condition: {}\n  output: o\n  priority: INFO\n",
+                serde_yaml::to_string(&cond_text(c)).unwrap().trim_end()
+            ));
+        }
+        let e = Engine::new(
+            &compile(&load_rules(&y, "gen.yaml").unwrap()),
+            &EngineOptions::default(),
+        );
+        // Conditions whose `evt.type` tests contradict each other are skipped.
+        assert!(
+            e.skipped()
+                .iter()
+                .all(|s| s.reason.starts_with("unsupported event types")),
+            "{:?}",
+            e.skipped()
+        );
+        assert!(e.len() > conds.len() * 9 / 10);
+        let kept: Vec<usize> = (0..e.len())
+            .map(|i| e.rule(i).name[1..].parse().unwrap())
+            .collect();
+        let mut total = 0;
+        for (ev, truth) in events.iter().zip(&atoms) {
+            for s in e.skipped() {
+                let i: usize = s.rule[1..].parse().unwrap();
+                assert!(!cond_holds(&conds[i], truth), "{}", cond_text(&conds[i]));
+            }
+            let want: Vec<usize> = (0..e.len())
+                .filter(|i| cond_holds(&conds[kept[*i]], truth))
+                .collect();
+            let mut got = Vec::new();
+            e.evaluate(ev, &mut got);
+            assert_eq!(got, want, "event {:?} {:?}", ev.kind, ev.args.path);
+            let one_by_one: Vec<usize> = (0..e.len()).filter(|i| e.matches(*i, ev)).collect();
+            assert_eq!(one_by_one, want);
+            total += got.len();
+        }
+        // Neither trivially all nor nothing.
+        assert!(total > 0 && total < e.len() * events.len());
+    }
+}
