@@ -12,7 +12,7 @@ use std::net::IpAddr;
 use regex::Regex;
 use yagura_event::{Event, EventType};
 
-use crate::condition::{CmpOp, Expr, FieldRef, Operand, Transformer, Value};
+use crate::condition::{CmpOp, Expr, Operand, Transformer, Value};
 use crate::fields::{extract, get_bool, get_int, get_str, Ctx, Fast, Field, Kind, V};
 use crate::rules::{Compiled, Response};
 
@@ -1282,63 +1282,16 @@ fn eval_leaf(ctx: &Ctx<'_>, n: &Node) -> bool {
 
 /// Parse `%field`, `%field[arg]` and `%(field)` placeholders once.
 fn parse_output(template: &str) -> Vec<Piece> {
-    let mut out = Vec::new();
-    let mut lit = String::new();
-    let mut rest = template;
-    let push_field = |lit: &mut String, out: &mut Vec<Piece>, text: &str| {
-        if !lit.is_empty() {
-            out.push(Piece::Lit(std::mem::take(lit)));
-        }
-        let fref = match text.find('[') {
-            Some(i) if text.ends_with(']') => FieldRef {
-                name: text[..i].to_string(),
-                arg: Some(text[i + 1..text.len() - 1].to_string()),
-            },
-            _ => FieldRef {
-                name: text.to_string(),
-                arg: None,
-            },
-        };
-        out.push(Piece::Field(text.to_string(), Field::resolve(&fref).ok()));
-    };
-    while let Some(i) = rest.find('%') {
-        lit.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        if let Some(stripped) = after.strip_prefix('%') {
-            lit.push('%');
-            rest = stripped;
-            continue;
-        }
-        if let Some(inner) = after.strip_prefix('(') {
-            if let Some(close) = inner.find(')') {
-                push_field(&mut lit, &mut out, inner[..close].trim());
-                rest = &inner[close + 1..];
-                continue;
+    crate::output::parse_template(template)
+        .into_iter()
+        .map(|p| match p {
+            crate::output::TemplatePart::Lit(l) => Piece::Lit(l),
+            crate::output::TemplatePart::Field(text, f) => {
+                let resolved = Field::resolve(&f).ok();
+                Piece::Field(text, resolved)
             }
-        }
-        let name_len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
-            .unwrap_or(after.len());
-        let name = after[..name_len].trim_end_matches('.');
-        if name.is_empty() {
-            lit.push('%');
-            rest = after;
-            continue;
-        }
-        let mut consumed = name.len();
-        if after[consumed..].starts_with('[') {
-            if let Some(close) = after[consumed..].find(']') {
-                consumed += close + 1;
-            }
-        }
-        push_field(&mut lit, &mut out, &after[..consumed]);
-        rest = &after[consumed..];
-    }
-    lit.push_str(rest);
-    if !lit.is_empty() {
-        out.push(Piece::Lit(lit));
-    }
-    out
+        })
+        .collect()
 }
 
 const NA: &str = "<NA>";
