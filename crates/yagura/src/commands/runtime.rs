@@ -116,10 +116,14 @@ pub fn agent(cmd: AgentCmd) -> Result<ExitCode> {
             match &sensor.open_filter {
                 None => "off (a rule needs every open)".to_string(),
                 Some(f) => format!(
-                    "on ({} prefixes, {} write prefixes, all writes: {})",
+                    "on ({} prefixes, {} write prefixes, all writes: {}, head test: {})",
                     f.prefixes.len(),
                     f.write_prefixes.len(),
-                    f.all_writes
+                    f.all_writes,
+                    match yagura_sensor::kernel::open_heads(f) {
+                        Some(h) => format!("{} heads", h.len()),
+                        None => "off".into(),
+                    }
                 ),
             }
         );
