@@ -371,6 +371,23 @@ int BPF_PROG(yagura_sys_enter, struct pt_regs *regs, long id_arg)
 	if (!confp || !(*confp & CONF_ENABLED))
 		return 0;
 	u32 conf = *confp;
+
+	/* Most opens interest no rule. Decide that first, from the registers and
+	 * the path's first four bytes alone: they must start some watched prefix,
+	 * unless every write is watched and this is one. */
+	if ((conf & CONF_OPEN_HEADS) && nr != NR_openat2) {
+		u64 flags = nr == NR_open ? regs->si : nr == NR_openat ? regs->dx : 01 | 0100 | 01000;
+		const void *up = (const void *)(nr == NR_openat ? regs->si : regs->di);
+		if (!(open_is_write(flags) && (conf & CONF_OPEN_WRITE_ALL))) {
+			u32 head = 0;
+			if (bpf_probe_read_user(&head, sizeof(head), up) == 0 && (head & 0xff) == '/' &&
+			    !bpf_map_lookup_elem(&open_heads, &head)) {
+				count(3);
+				return 0;
+			}
+		}
+	}
+
 	u64 id = bpf_get_current_pid_tgid();
 	u32 tgid = id >> 32;
 	if (tgid == config_get(0))
@@ -397,18 +414,6 @@ int BPF_PROG(yagura_sys_enter, struct pt_regs *regs, long id_arg)
 			e->args[5] = e->args[2];
 		else if (nr == NR_creat)
 			e->args[5] = 01 | 0100 | 01000;
-		/* Before reading the whole path: its first four bytes must start
-		 * some watched prefix, unless every write is watched anyway. */
-		bool write = open_is_write(e->args[5]);
-		if ((conf & CONF_OPEN_HEADS) && nr != NR_openat2 && !(write && (conf & CONF_OPEN_WRITE_ALL))) {
-			u32 head = 0;
-			const void *up = (const void *)(pa == 0 ? e->args[0] : e->args[1]);
-			if (bpf_probe_read_user(&head, sizeof(head), up) == 0 && (head & 0xff) == '/' &&
-			    !bpf_map_lookup_elem(&open_heads, &head)) {
-				count(3);
-				return 0;
-			}
-		}
 	}
 	if (pa == 0)
 		read_user_str(e->path[0], PATH_LEN, (const void *)e->args[0]);
