@@ -242,12 +242,14 @@ impl Loop<'_> {
         if resp == Response::Log {
             return None;
         }
+        // A dry run shows where the kill would come from. A live kill reaching
+        // this point is from user space: kernel kills arrive as `killed_by`.
         let in_kernel = self.plan.kernel.iter().any(|k| k.rule_id as usize == i);
-        if in_kernel && !self.dry_run {
-            // The kernel table covers this rule, yet it did not fire here
-            // (the engine saw more than the kernel could): kill now.
-        }
-        let mode = if in_kernel { "in-kernel" } else { "user-space" };
+        let mode = if self.dry_run && in_kernel {
+            "in-kernel"
+        } else {
+            "user-space"
+        };
         let mut rec = ResponseRecord {
             action: resp.name().into(),
             mode: mode.into(),
@@ -259,7 +261,6 @@ impl Loop<'_> {
         if self.dry_run {
             return Some(rec);
         }
-        rec.mode = "user-space".into();
         // SAFETY: kill has no memory-safety preconditions.
         let rc = unsafe { libc::kill(ev.process.pid as libc::pid_t, libc::SIGKILL) };
         if rc == 0 {

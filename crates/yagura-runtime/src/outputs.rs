@@ -78,7 +78,15 @@ pub fn syslog_line(a: &Alert) -> String {
 /// Sends one datagram to the syslog receiver.
 type DatagramSender = Box<dyn Fn(&[u8]) -> std::io::Result<usize> + Send>;
 
+/// What a background output sends: the alert JSON, or an RFC 5424 line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    Json,
+    Syslog,
+}
+
 struct Worker {
+    wire: Wire,
     tx: Option<SyncSender<String>>,
     handle: Option<JoinHandle<()>>,
 }
@@ -86,7 +94,7 @@ struct Worker {
 pub struct Outputs {
     json: Option<Box<dyn Write + Send>>,
     json_target: String,
-    workers: Vec<(String, Worker)>,
+    workers: Vec<Worker>,
     pub dropped: Arc<AtomicU64>,
     pub failed: Arc<AtomicU64>,
 }
@@ -124,7 +132,6 @@ impl Outputs {
         let url = url.to_string();
         let failed = self.failed.clone();
         let (tx, rx) = sync_channel::<String>(1024);
-        let target = url.clone();
         let handle = std::thread::spawn(move || {
             let agent: ureq::Agent = ureq::Agent::config_builder()
                 .timeout_global(Some(std::time::Duration::from_secs(5)))
@@ -141,17 +148,14 @@ impl Outputs {
                 }
             }
         });
-        self.workers.push((
-            format!("webhook {target}"),
-            Worker {
-                tx: Some(tx),
-                handle: Some(handle),
-            },
-        ));
+        self.workers.push(Worker {
+            wire: Wire::Json,
+            tx: Some(tx),
+            handle: Some(handle),
+        });
     }
 
     pub fn add_syslog(&mut self, target: SyslogTarget) -> Result<(), OutputError> {
-        let name = format!("{target:?}");
         let (tx, rx) = sync_channel::<String>(1024);
         let failed = self.failed.clone();
         let sender: DatagramSender = match &target {
@@ -181,13 +185,11 @@ impl Outputs {
                 }
             }
         });
-        self.workers.push((
-            name,
-            Worker {
-                tx: Some(tx),
-                handle: Some(handle),
-            },
-        ));
+        self.workers.push(Worker {
+            wire: Wire::Syslog,
+            tx: Some(tx),
+            handle: Some(handle),
+        });
         Ok(())
     }
 
@@ -199,11 +201,10 @@ impl Outputs {
                 source,
             })?;
         }
-        for (name, w) in &self.workers {
-            let msg = if name.starts_with("webhook") {
-                line.clone()
-            } else {
-                syslog_line(alert)
+        for w in &self.workers {
+            let msg = match w.wire {
+                Wire::Json => line.clone(),
+                Wire::Syslog => syslog_line(alert),
             };
             if let Some(tx) = &w.tx {
                 if let Err(TrySendError::Full(_)) = tx.try_send(msg) {
@@ -224,7 +225,7 @@ impl Outputs {
 impl Drop for Outputs {
     fn drop(&mut self) {
         self.flush();
-        for (_, w) in &mut self.workers {
+        for w in &mut self.workers {
             w.tx.take();
             if let Some(h) = w.handle.take() {
                 let _ = h.join();
