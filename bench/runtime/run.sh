@@ -5,6 +5,7 @@
 #   bench/runtime/run.sh engine     rule engine alone on a recording of real events
 #   bench/runtime/run.sh overhead   open/close and fork/exec loops with and without the agent
 #   bench/runtime/run.sh rate       syscalls/s the sensor takes without dropping
+#   bench/runtime/run.sh breakdown  where the open/close loop's overhead goes
 #
 # Needs release builds: cargo build --release -p yagura -p yagura-eventgen
 set -euo pipefail
@@ -111,4 +112,44 @@ print(f"target {int(sys.argv[2]):,} syscalls/s: achieved {r.get('achieved_rate',
 PY
     done
     rm -rf /tmp/yagura-rate
+fi
+
+if [[ $what == breakdown ]]; then
+    echo "== breakdown: open/close loop with no agent, syscall programs doing nothing, default rules"
+    # "connect only" attaches the same syscall programs, but open and close
+    # return at the first array lookup: the cost of the program runs alone.
+    cat >"$work/connect-only.yaml" <<'YAML'
+- rule: Breakdown connect only
+  desc: enables the connect syscall only; never matches
+  condition: evt.type = connect and proc.name = no-such-program
+  output: never (%proc.name)
+  priority: DEBUG
+YAML
+    rounds="${ROUNDS:-10}"
+    loop() { taskset -c 0 "$EG" run open-close-loop 3000000 | python3 -c 'import json,sys; print(json.load(sys.stdin)["ops_per_s"])'; }
+    : >"$work/none"; : >"$work/connect"; : >"$work/default"
+    for i in $(seq 1 "$rounds"); do
+        loop >>"$work/none"
+        agent_start_pinned --no-default-rules --rules "$work/connect-only.yaml"; loop >>"$work/connect"; agent_stop
+        agent_start_pinned; loop >>"$work/default"; agent_stop
+    done
+    python3 - "$work" <<'PY'
+import statistics, sys
+m = {k: statistics.median(float(x) for x in open(f"{sys.argv[1]}/{k}")) for k in ("none", "connect", "default")}
+for k in ("connect", "default"):
+    print(f"{k}: median {m[k]:,.0f}/s vs {m['none']:,.0f}/s without, overhead {100*(m['none']-m[k])/m['none']:.1f}%")
+PY
+    # Per-program cost; bpf_stats adds two clock reads to every run.
+    old="$(sysctl -n kernel.bpf_stats_enabled)"
+    sysctl -qw kernel.bpf_stats_enabled=1
+    for cfg in connect default; do
+        if [[ $cfg == connect ]]; then agent_start_pinned --no-default-rules --rules "$work/connect-only.yaml"; else agent_start_pinned; fi
+        taskset -c 0 "$EG" run open-close-loop 2000000 >/dev/null
+        for f in /proc/"$agent"/fdinfo/*; do
+            grep -q prog_tag "$f" 2>/dev/null || continue
+            awk -v cfg="$cfg" '/prog_tag/{t=$2} /run_time_ns/{ns=$2} /run_cnt/{n=$2} END{if (n > 100000) printf "%s: program %s: %d runs, %.1f ns per run\n", cfg, t, n, ns/n}' "$f"
+        done
+        agent_stop
+    done
+    sysctl -qw kernel.bpf_stats_enabled="$old"
 fi
