@@ -27,6 +27,7 @@ fn finding(check: &str, id: &str, status: Status) -> Finding {
         first_seen: None,
         last_seen: None,
         vulnerability: None,
+        malware: None,
     }
 }
 

@@ -94,6 +94,7 @@ fn finding_from_check(c: &Check, r: &Resource, outcome: Outcome) -> Finding {
         first_seen: None,
         last_seen: None,
         vulnerability: None,
+        malware: None,
     }
 }
 
@@ -116,6 +117,7 @@ fn finding_from_policy(p: &Policy, r: &Resource, outcome: Outcome) -> Finding {
         first_seen: None,
         last_seen: None,
         vulnerability: None,
+        malware: None,
     }
 }
 

@@ -72,6 +72,7 @@ pub fn to_finding(s: &SecretFinding) -> Finding {
         first_seen: None,
         last_seen: None,
         vulnerability: None,
+        malware: None,
     }
 }
 

@@ -276,6 +276,7 @@ mod tests {
             first_seen: None,
             last_seen: None,
             vulnerability: None,
+            malware: None,
         };
         let mut fs = vec![
             mk("K8S-POD-001", Status::Fail),

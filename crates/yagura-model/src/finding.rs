@@ -145,6 +145,9 @@ pub struct Finding {
     /// CVSS scores, layer and path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability: Option<Box<crate::package::VulnMatch>>,
+    /// For a malware finding: the signature, file, layer and hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub malware: Option<Box<crate::malware::MalwareMatch>>,
 }
 
 impl Finding {

@@ -6,6 +6,7 @@
 
 mod finding;
 pub mod iac;
+pub mod malware;
 pub mod package;
 mod resource;
 mod scan;

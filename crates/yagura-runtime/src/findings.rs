@@ -163,6 +163,7 @@ impl FindingAggregator {
                     first_seen: parse(&a.time),
                     last_seen: parse(&e.last_time),
                     vulnerability: None,
+                    malware: None,
                 }
             })
             .collect()

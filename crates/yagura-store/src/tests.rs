@@ -26,6 +26,7 @@ fn finding(check: &str, res: &str, status: Status) -> Finding {
         first_seen: None,
         last_seen: None,
         vulnerability: None,
+        malware: None,
     }
 }
 

@@ -134,6 +134,7 @@ pub fn finding_for(m: &VulnMatch, scope: &str) -> Finding {
         first_seen: None,
         last_seen: None,
         vulnerability: Some(Box::new(m.clone())),
+        malware: None,
     }
 }
 

@@ -77,6 +77,7 @@ impl F {
             first_seen: None,
             last_seen: None,
             vulnerability: None,
+            malware: None,
         }
     }
 }
