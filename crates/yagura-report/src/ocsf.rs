@@ -6,6 +6,7 @@ use crate::text::{is_muted, severity_caption, split_requirement, standards_of};
 use crate::ReportError;
 use serde_json::{json, Map, Value};
 use std::io::Write;
+use yagura_model::malware::MalwareMatch;
 use yagura_model::package::VulnMatch;
 use yagura_model::{Finding, ScanReport, Status};
 
@@ -252,11 +253,104 @@ pub fn vulnerability_event(report: &ScanReport, f: &Finding, v: &VulnMatch) -> V
     ev
 }
 
+/// OCSF malware classification ids (STIX malware types) for yagura's categories.
+fn malware_classification(category: &str) -> (u8, &'static str) {
+    match category {
+        "webshell" => (20, "Webshell"),
+        "miner" => (13, "Resource-Exploitation"),
+        "reverse-shell" => (2, "Backdoor"),
+        "malware" => (0, "Unknown"),
+        _ => (99, "Other"),
+    }
+}
+
+/// OCSF Detection Finding (class 2004) with its malware object, for a
+/// signature match on a file.
+pub fn detection_event(report: &ScanReport, f: &Finding, m: &MalwareMatch) -> Value {
+    const DETECTION_CLASS_UID: u32 = 2004;
+    let (status_id, status) = finding_status(f);
+    let time = f.last_seen.unwrap_or(report.finished).timestamp_millis();
+    let first_seen = f.first_seen.unwrap_or(report.started).timestamp_millis();
+    let (class_id, class_name) = malware_classification(&m.category);
+    let mut malware = json!({
+        "name": m.signature,
+        "uid": m.signature,
+        "path": m.path,
+        "provider": "yagura",
+        "classification_ids": [class_id],
+        "classifications": [if class_id == 99 { m.category.as_str() } else { class_name }],
+    });
+    if !m.description.is_empty() {
+        malware["desc"] = json!(m.description);
+    }
+    let file_name = m.path.rsplit(['/', '!']).next().unwrap_or(&m.path);
+    let mut file = json!({
+        "name": file_name,
+        "path": m.path,
+        "size": m.size,
+        "type_id": 1,
+        "type": "Regular File",
+    });
+    if !m.sha256.is_empty() {
+        // OCSF fingerprint algorithm_id 3 = SHA-256.
+        file["hashes"] = json!([{"algorithm_id": 3, "algorithm": "SHA-256", "value": m.sha256}]);
+    }
+    let mut ev = json!({
+        "activity_id": ACTIVITY_CREATE,
+        "activity_name": "Create",
+        "category_uid": CATEGORY_UID,
+        "category_name": "Findings",
+        "class_uid": DETECTION_CLASS_UID,
+        "class_name": "Detection Finding",
+        "type_uid": DETECTION_CLASS_UID * 100 + ACTIVITY_CREATE,
+        "type_name": "Detection Finding: Create",
+        "time": time,
+        "start_time": first_seen,
+        "end_time": time,
+        "severity_id": f.severity.ocsf_id(),
+        "severity": severity_caption(f.severity),
+        "status_id": status_id,
+        "status": status,
+        "status_code": f.display_status(),
+        "message": f.message,
+        "metadata": {
+            "version": OCSF_VERSION,
+            "product": {"name": "yagura", "vendor_name": "yagura", "version": report.tool_version},
+            "event_code": f.check,
+        },
+        "finding_info": {
+            "uid": f.id,
+            "title": f.title,
+            "desc": f.message,
+            "first_seen_time": first_seen,
+            "last_seen_time": time,
+            "types": ["Malware"],
+        },
+        "malware": [malware],
+        "evidences": [{"file": file}],
+        "resources": [{
+            "uid": f.resource.id,
+            "name": f.resource.name,
+            "type": f.resource.kind,
+            "data": {"layer": m.layer, "visible_in_image": m.visible_in_image, "engine": m.engine, "patterns": m.patterns},
+        }],
+        "unmapped": {"yagura": {"scan_id": report.id, "scope": report.scope, "status": f.display_status()}},
+    });
+    if !f.remediation.is_empty() {
+        ev["remediation"] = json!({"desc": f.remediation});
+    }
+    if let Some(mu) = &f.muted {
+        ev["unmapped"]["yagura"]["muted"] = json!(mu);
+    }
+    ev
+}
+
 pub fn render(report: &ScanReport, out: &mut dyn Write) -> Result<(), ReportError> {
     for f in &report.findings {
-        let ev = match &f.vulnerability {
-            Some(v) => vulnerability_event(report, f, v),
-            None => event(report, f),
+        let ev = match (&f.vulnerability, &f.malware) {
+            (Some(v), _) => vulnerability_event(report, f, v),
+            (None, Some(m)) => detection_event(report, f, m),
+            (None, None) => event(report, f),
         };
         serde_json::to_writer(&mut *out, &ev)?;
         out.write_all(b"\n")?;

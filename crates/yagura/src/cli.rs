@@ -48,10 +48,118 @@ pub enum Command {
     /// Runtime rule tools: replay recordings, list rules.
     #[command(subcommand)]
     Runtime(RuntimeCmd),
+    /// Files the malware agent moved aside: list them, or put one back.
+    #[command(subcommand)]
+    Quarantine(QuarantineCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QuarantineCmd {
+    /// Quarantined files with their original path, hash, rule and time.
+    List {
+        /// The quarantine folder (default: /var/lib/yagura/quarantine as root,
+        /// else yagura/quarantine in the user's data folder).
+        #[arg(long, env = "YAGURA_QUARANTINE")]
+        dir: Option<PathBuf>,
+        /// table or json
+        #[arg(long, short = 'f', default_value = "table")]
+        format: String,
+    },
+    /// Moves a quarantined file back (to its original path unless --to is given)
+    /// with its original mode and owner; never overwrites an existing file.
+    Restore {
+        id: String,
+        #[arg(long)]
+        to: Option<PathBuf>,
+        #[arg(long, env = "YAGURA_QUARANTINE")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Signatures and limits shared by `scan malware` and `agent malware`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct MalwareArgs {
+    /// Folders or files of signatures: YARA rules (.yar, .yara) and hash
+    /// signatures (ClamAV .hdb/.hsb, SHA-256 lists .sha256). Repeatable.
+    #[arg(long = "rules", value_name = "DIR|FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Leave out yagura's own signatures.
+    #[arg(long)]
+    pub no_builtin_rules: bool,
+    /// Compile rules every time instead of using the on-disk cache.
+    #[arg(long)]
+    pub no_rule_cache: bool,
+    /// Scanning threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Files up to this size are scanned whole; larger ones in blocks with the
+    /// rules that allow it (patterns only).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_file_size: u64,
+    /// Files larger than this are skipped (and listed as not scanned).
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
+    pub max_scan_size: u64,
+    /// Scan time limit per file or archive member.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Do not look inside archives (zip, tar, gz, bz2, xz, zstd).
+    #[arg(long)]
+    pub no_archives: bool,
+    /// Archive nesting depth.
+    #[arg(long, default_value_t = 6)]
+    pub max_depth: u32,
+    /// Bytes expanded from one archive before it is reported as a bomb.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
+    pub max_expanded: u64,
+    /// Members visited per archive.
+    #[arg(long, default_value_t = 200_000)]
+    pub max_files: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentMalwareArgs {
+    /// Folders (or files) to protect, recursively. Repeatable.
+    #[arg(long = "watch", value_name = "PATH", required = true)]
+    pub watch: Vec<PathBuf>,
+    #[command(flatten)]
+    pub malware: MalwareArgs,
+    /// Deny access when the scanner is behind or cannot decide (default: allow and alert).
+    #[arg(long)]
+    pub fail_closed: bool,
+    /// Check program execution only, not every open.
+    #[arg(long)]
+    pub exec_only: bool,
+    /// Move denied files to the quarantine folder.
+    #[arg(long)]
+    pub quarantine: bool,
+    /// The quarantine folder (see `yagura quarantine list --help`).
+    #[arg(long, env = "YAGURA_QUARANTINE")]
+    pub quarantine_dir: Option<PathBuf>,
+    /// Scan queue length; beyond it the agent fails open (or closed).
+    #[arg(long, default_value_t = 256)]
+    pub queue: usize,
+    /// Also report clean verdicts (each first scan of a file).
+    #[arg(long)]
+    pub report_clean: bool,
+    /// Decisions as JSON lines to this file instead of stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Stop after this many seconds.
+    #[arg(long)]
+    pub duration: Option<f64>,
+    /// The findings store (SQLite).
+    #[arg(long, env = "YAGURA_DB")]
+    pub db: Option<PathBuf>,
+    /// Do not save the run's detections to the store.
+    #[arg(long)]
+    pub no_store: bool,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum AgentCmd {
+    /// On-access malware protection with fanotify: opens and execs of files
+    /// that match a signature are denied (needs root).
+    Malware(AgentMalwareArgs),
     /// Runtime threat detection and response with eBPF (root; Linux with BTF).
     Runtime(AgentRuntimeArgs),
 }
@@ -224,6 +332,17 @@ pub enum ScanTarget {
         /// Do not scan for secrets.
         #[arg(long)]
         no_secrets: bool,
+    },
+    /// Malware: YARA rules and hash signatures over files and folders (into
+    /// archives), the host (--host) and container images (docker-archive or OCI).
+    Malware {
+        /// Files, folders or images. Default: the current folder (unless --host).
+        targets: Vec<PathBuf>,
+        /// Scan this host from / (pseudo file systems such as /proc are skipped).
+        #[arg(long)]
+        host: bool,
+        #[command(flatten)]
+        malware: MalwareArgs,
     },
     /// Vulnerable packages in folders, root file systems, images (docker-archive
     /// or OCI layout), lockfiles and SBOM documents (CycloneDX, SPDX).

@@ -12,6 +12,7 @@ use yagura_store::Store;
 mod aws;
 mod fix;
 mod iac;
+mod malware;
 mod runtime;
 mod vuln;
 
@@ -25,7 +26,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Findings(f) => findings(f),
         Command::Frameworks(f) => frameworks(f),
         Command::Fix(f) => fix::run(f).await,
+        Command::Agent(crate::cli::AgentCmd::Malware(a)) => malware::agent(a),
         Command::Agent(a) => runtime::agent(a),
+        Command::Quarantine(q) => malware::quarantine(q),
         Command::Runtime(r) => runtime::runtime(r),
     }
 }
@@ -53,6 +56,11 @@ async fn run_scan(scan: ScanCmd, vuln_db: Option<&std::path::Path>) -> Result<Ex
         Some(ScanTarget::Secrets { paths, secrets }) => {
             iac::collect_secrets(&paths, &secrets, common.config.as_deref())?
         }
+        Some(ScanTarget::Malware {
+            targets,
+            host,
+            malware: args,
+        }) => malware::collect(&targets, host, &args, &common)?,
         Some(ScanTarget::Vuln {
             targets,
             vuln: args,

@@ -54,7 +54,9 @@ fn report_skips(rules: &LoadedRules) {
 }
 
 pub fn agent(cmd: AgentCmd) -> Result<ExitCode> {
-    let AgentCmd::Runtime(args) = cmd;
+    let AgentCmd::Runtime(args) = cmd else {
+        bail!("not a runtime agent command");
+    };
     let rules = load_rules(&args.rules)?;
     report_skips(&rules);
     let syslog = args
