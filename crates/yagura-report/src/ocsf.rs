@@ -164,12 +164,54 @@ pub fn event(report: &ScanReport, f: &Finding) -> Value {
     ev
 }
 
-/// OCSF Vulnerability Finding (class 2002) for a package vulnerability.
-pub fn vulnerability_event(report: &ScanReport, f: &Finding, v: &VulnMatch) -> Value {
-    const VULN_CLASS_UID: u32 = 2002;
+/// The fields every OCSF finding class shares (Vulnerability, Detection):
+/// class and type, times, severity, status, metadata and `finding_info`.
+fn finding_envelope(report: &ScanReport, f: &Finding, class_uid: u32, class_name: &str, finding_type: &str) -> Value {
     let (status_id, status) = finding_status(f);
     let time = f.last_seen.unwrap_or(report.finished).timestamp_millis();
     let first_seen = f.first_seen.unwrap_or(report.started).timestamp_millis();
+    let mut ev = json!({
+        "activity_id": ACTIVITY_CREATE,
+        "activity_name": "Create",
+        "category_uid": CATEGORY_UID,
+        "category_name": "Findings",
+        "class_uid": class_uid,
+        "class_name": class_name,
+        "type_uid": class_uid * 100 + ACTIVITY_CREATE,
+        "type_name": format!("{class_name}: Create"),
+        "time": time,
+        "start_time": first_seen,
+        "end_time": time,
+        "severity_id": f.severity.ocsf_id(),
+        "severity": severity_caption(f.severity),
+        "status_id": status_id,
+        "status": status,
+        "status_code": f.display_status(),
+        "message": f.message,
+        "metadata": {
+            "version": OCSF_VERSION,
+            "product": {"name": "yagura", "vendor_name": "yagura", "version": report.tool_version},
+            "event_code": f.check,
+        },
+        "finding_info": {
+            "uid": f.id,
+            "title": f.title,
+            "desc": f.message,
+            "first_seen_time": first_seen,
+            "last_seen_time": time,
+            "types": [finding_type],
+        },
+        "unmapped": {"yagura": {"scan_id": report.id, "scope": report.scope, "status": f.display_status()}},
+    });
+    if let Some(m) = &f.muted {
+        ev["unmapped"]["yagura"]["muted"] = json!(m);
+    }
+    ev
+}
+
+/// OCSF Vulnerability Finding (class 2002) for a package vulnerability.
+pub fn vulnerability_event(report: &ScanReport, f: &Finding, v: &VulnMatch) -> Value {
+    const VULN_CLASS_UID: u32 = 2002;
     let p = &v.package;
     let cvss: Vec<Value> = v
         .cvss
@@ -207,49 +249,15 @@ pub fn vulnerability_event(report: &ScanReport, f: &Finding, v: &VulnMatch) -> V
     if !f.remediation.is_empty() {
         vuln["remediation"] = json!({"desc": f.remediation});
     }
-    let mut ev = json!({
-        "activity_id": ACTIVITY_CREATE,
-        "activity_name": "Create",
-        "category_uid": CATEGORY_UID,
-        "category_name": "Findings",
-        "class_uid": VULN_CLASS_UID,
-        "class_name": "Vulnerability Finding",
-        "type_uid": VULN_CLASS_UID * 100 + ACTIVITY_CREATE,
-        "type_name": "Vulnerability Finding: Create",
-        "time": time,
-        "start_time": first_seen,
-        "end_time": time,
-        "severity_id": f.severity.ocsf_id(),
-        "severity": severity_caption(f.severity),
-        "status_id": status_id,
-        "status": status,
-        "status_code": f.display_status(),
-        "message": f.message,
-        "metadata": {
-            "version": OCSF_VERSION,
-            "product": {"name": "yagura", "vendor_name": "yagura", "version": report.tool_version},
-            "event_code": f.check,
-        },
-        "finding_info": {
-            "uid": f.id,
-            "title": f.title,
-            "desc": f.message,
-            "first_seen_time": first_seen,
-            "last_seen_time": time,
-            "types": ["Vulnerability"],
-        },
-        "vulnerabilities": [vuln],
-        "resources": [{
-            "uid": f.resource.id,
-            "name": f.resource.name,
-            "type": f.resource.kind,
-            "data": {"path": p.path, "layer": p.layer, "ecosystem": p.ecosystem},
-        }],
-        "unmapped": {"yagura": {"scan_id": report.id, "scope": report.scope, "status": f.display_status(), "severity_source": v.severity_source}},
-    });
-    if let Some(m) = &f.muted {
-        ev["unmapped"]["yagura"]["muted"] = json!(m);
-    }
+    let mut ev = finding_envelope(report, f, VULN_CLASS_UID, "Vulnerability Finding", "Vulnerability");
+    ev["vulnerabilities"] = json!([vuln]);
+    ev["resources"] = json!([{
+        "uid": f.resource.id,
+        "name": f.resource.name,
+        "type": f.resource.kind,
+        "data": {"path": p.path, "layer": p.layer, "ecosystem": p.ecosystem},
+    }]);
+    ev["unmapped"]["yagura"]["severity_source"] = json!(v.severity_source);
     ev
 }
 
@@ -268,9 +276,6 @@ fn malware_classification(category: &str) -> (u8, &'static str) {
 /// signature match on a file.
 pub fn detection_event(report: &ScanReport, f: &Finding, m: &MalwareMatch) -> Value {
     const DETECTION_CLASS_UID: u32 = 2004;
-    let (status_id, status) = finding_status(f);
-    let time = f.last_seen.unwrap_or(report.finished).timestamp_millis();
-    let first_seen = f.first_seen.unwrap_or(report.started).timestamp_millis();
     let (class_id, class_name) = malware_classification(&m.category);
     let mut malware = json!({
         "name": m.signature,
@@ -295,52 +300,17 @@ pub fn detection_event(report: &ScanReport, f: &Finding, m: &MalwareMatch) -> Va
         // OCSF fingerprint algorithm_id 3 = SHA-256.
         file["hashes"] = json!([{"algorithm_id": 3, "algorithm": "SHA-256", "value": m.sha256}]);
     }
-    let mut ev = json!({
-        "activity_id": ACTIVITY_CREATE,
-        "activity_name": "Create",
-        "category_uid": CATEGORY_UID,
-        "category_name": "Findings",
-        "class_uid": DETECTION_CLASS_UID,
-        "class_name": "Detection Finding",
-        "type_uid": DETECTION_CLASS_UID * 100 + ACTIVITY_CREATE,
-        "type_name": "Detection Finding: Create",
-        "time": time,
-        "start_time": first_seen,
-        "end_time": time,
-        "severity_id": f.severity.ocsf_id(),
-        "severity": severity_caption(f.severity),
-        "status_id": status_id,
-        "status": status,
-        "status_code": f.display_status(),
-        "message": f.message,
-        "metadata": {
-            "version": OCSF_VERSION,
-            "product": {"name": "yagura", "vendor_name": "yagura", "version": report.tool_version},
-            "event_code": f.check,
-        },
-        "finding_info": {
-            "uid": f.id,
-            "title": f.title,
-            "desc": f.message,
-            "first_seen_time": first_seen,
-            "last_seen_time": time,
-            "types": ["Malware"],
-        },
-        "malware": [malware],
-        "evidences": [{"file": file}],
-        "resources": [{
-            "uid": f.resource.id,
-            "name": f.resource.name,
-            "type": f.resource.kind,
-            "data": {"layer": m.layer, "visible_in_image": m.visible_in_image, "engine": m.engine, "patterns": m.patterns},
-        }],
-        "unmapped": {"yagura": {"scan_id": report.id, "scope": report.scope, "status": f.display_status()}},
-    });
+    let mut ev = finding_envelope(report, f, DETECTION_CLASS_UID, "Detection Finding", "Malware");
+    ev["malware"] = json!([malware]);
+    ev["evidences"] = json!([{"file": file}]);
+    ev["resources"] = json!([{
+        "uid": f.resource.id,
+        "name": f.resource.name,
+        "type": f.resource.kind,
+        "data": {"layer": m.layer, "visible_in_image": m.visible_in_image, "engine": m.engine, "patterns": m.patterns},
+    }]);
     if !f.remediation.is_empty() {
         ev["remediation"] = json!({"desc": f.remediation});
-    }
-    if let Some(mu) = &f.muted {
-        ev["unmapped"]["yagura"]["muted"] = json!(mu);
     }
     ev
 }

@@ -10,6 +10,8 @@
 //! does) to make a missing emulator fail the test instead of skipping it. Set
 //! `YAGURA_MOTO_LOG=DIR` to keep each server's request log in `DIR/moto-PORT.log`.
 
+pub mod samples;
+
 use serde_json::Value;
 use std::ffi::OsString;
 use std::fs::File;

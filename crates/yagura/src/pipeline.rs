@@ -211,3 +211,47 @@ pub fn exit_code(report: &ScanReport, threshold: Option<Severity>) -> ExitCode {
         _ => ExitCode::SUCCESS,
     }
 }
+
+/// What an agent saves when it stops: its alerts or denials, already folded
+/// into findings, as one scan.
+pub struct AgentRun {
+    pub kind: &'static str,
+    pub scope: String,
+    pub targets: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub notices: Vec<String>,
+    pub resource_count: usize,
+    pub started: DateTime<Utc>,
+}
+
+/// Saves an agent's run in the store and says where.
+pub fn save_agent_run(run: AgentRun, db: Option<&Path>) -> Result<()> {
+    let mut report = ScanReport {
+        id: format!(
+            "{}-{}",
+            Utc::now().format("%Y%m%dT%H%M%SZ"),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        ),
+        scope: run.scope,
+        kind: run.kind.into(),
+        started: run.started.trunc_subsecs(3),
+        finished: Utc::now().trunc_subsecs(3),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        targets: run.targets,
+        not_assessed: Vec::new(),
+        errors: Vec::new(),
+        notices: run.notices,
+        resource_count: run.resource_count,
+        findings: run.findings,
+    };
+    let path = store_path(db);
+    let mut store = Store::open(&path)?;
+    store.save_scan(&mut report, &[])?;
+    eprintln!(
+        "yagura: {} findings saved as scan {} in {}",
+        report.findings.len(),
+        report.id,
+        path.display()
+    );
+    Ok(())
+}

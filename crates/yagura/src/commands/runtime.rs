@@ -146,7 +146,6 @@ fn store_findings(
     summary: &agent::AgentSummary,
     started: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    use chrono::SubsecRound;
     let host = yagura_runtime::alert::hostname();
     let findings = summary.findings.findings();
     let workloads: std::collections::BTreeSet<&str> =
@@ -162,34 +161,18 @@ fn store_findings(
             yagura_runtime::findings::MAX_FINDINGS
         ));
     }
-    let mut report = yagura_model::ScanReport {
-        id: format!(
-            "{}-{}",
-            chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
-            &uuid::Uuid::new_v4().simple().to_string()[..8]
-        ),
-        scope: format!("runtime:{host}"),
-        kind: "runtime".into(),
-        started: started.trunc_subsecs(3),
-        finished: chrono::Utc::now().trunc_subsecs(3),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        targets: vec![host],
-        not_assessed: Vec::new(),
-        errors: Vec::new(),
-        notices,
-        resource_count: workloads.len(),
-        findings,
-    };
-    let path = crate::pipeline::store_path(args.db.as_deref());
-    let mut store = yagura_store::Store::open(&path)?;
-    store.save_scan(&mut report, &[])?;
-    eprintln!(
-        "yagura: {} findings saved as scan {} in {}",
-        report.findings.len(),
-        report.id,
-        path.display()
-    );
-    Ok(())
+    crate::pipeline::save_agent_run(
+        crate::pipeline::AgentRun {
+            kind: "runtime",
+            scope: format!("runtime:{host}"),
+            targets: vec![host],
+            resource_count: workloads.len(),
+            findings,
+            notices,
+            started,
+        },
+        args.db.as_deref(),
+    )
 }
 
 pub fn runtime(cmd: RuntimeCmd) -> Result<ExitCode> {
