@@ -166,7 +166,13 @@ pub fn event(report: &ScanReport, f: &Finding) -> Value {
 
 /// The fields every OCSF finding class shares (Vulnerability, Detection):
 /// class and type, times, severity, status, metadata and `finding_info`.
-fn finding_envelope(report: &ScanReport, f: &Finding, class_uid: u32, class_name: &str, finding_type: &str) -> Value {
+fn finding_envelope(
+    report: &ScanReport,
+    f: &Finding,
+    class_uid: u32,
+    class_name: &str,
+    finding_type: &str,
+) -> Value {
     let (status_id, status) = finding_status(f);
     let time = f.last_seen.unwrap_or(report.finished).timestamp_millis();
     let first_seen = f.first_seen.unwrap_or(report.started).timestamp_millis();
@@ -249,7 +255,13 @@ pub fn vulnerability_event(report: &ScanReport, f: &Finding, v: &VulnMatch) -> V
     if !f.remediation.is_empty() {
         vuln["remediation"] = json!({"desc": f.remediation});
     }
-    let mut ev = finding_envelope(report, f, VULN_CLASS_UID, "Vulnerability Finding", "Vulnerability");
+    let mut ev = finding_envelope(
+        report,
+        f,
+        VULN_CLASS_UID,
+        "Vulnerability Finding",
+        "Vulnerability",
+    );
     ev["vulnerabilities"] = json!([vuln]);
     ev["resources"] = json!([{
         "uid": f.resource.id,
@@ -300,7 +312,13 @@ pub fn detection_event(report: &ScanReport, f: &Finding, m: &MalwareMatch) -> Va
         // OCSF fingerprint algorithm_id 3 = SHA-256.
         file["hashes"] = json!([{"algorithm_id": 3, "algorithm": "SHA-256", "value": m.sha256}]);
     }
-    let mut ev = finding_envelope(report, f, DETECTION_CLASS_UID, "Detection Finding", "Malware");
+    let mut ev = finding_envelope(
+        report,
+        f,
+        DETECTION_CLASS_UID,
+        "Detection Finding",
+        "Malware",
+    );
     ev["malware"] = json!([malware]);
     ev["evidences"] = json!([{"file": file}]);
     ev["resources"] = json!([{
