@@ -197,7 +197,7 @@ async fn scan_everything(
         host_skip: here,
     })?;
     parts.push(scan.collected);
-    eprintln!("skipped: runtime workloads — not available in this version yet");
+    eprintln!("skipped: running workloads and malware — they have their own commands: `sudo yagura agent runtime`, `yagura scan malware`, `sudo yagura agent malware --watch PATH`");
     let collected = if parts.len() == 1 {
         parts.remove(0)
     } else {
