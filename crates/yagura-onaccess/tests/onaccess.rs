@@ -164,7 +164,7 @@ fn wait_for(log: &Log, pred: impl Fn(&[Decision]) -> bool) -> Vec<Decision> {
     let t = Instant::now();
     loop {
         let v = log.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        if pred(&v) || t.elapsed() > Duration::from_secs(3) {
+        if pred(&v) || t.elapsed() > Duration::from_secs(10) {
             return v;
         }
         std::thread::sleep(Duration::from_millis(10));
