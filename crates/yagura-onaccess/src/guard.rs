@@ -414,7 +414,7 @@ fn scan(sh: &Shared, job: Job) {
             if unchanged {
                 sh.cache.put(job.key, Cached::Clean);
             }
-            respond_file(sh, &file, true);
+            respond(sh, &file, true);
             if sh.report_clean {
                 emit(
                     sh,
@@ -443,7 +443,7 @@ fn scan(sh: &Shared, job: Job) {
                     },
                 );
             }
-            respond_file(sh, &file, false);
+            respond(sh, &file, false);
             let latency = job.t0.elapsed();
             inc(&sh.c.denied);
             let quarantined = sh
@@ -467,7 +467,7 @@ fn scan(sh: &Shared, job: Job) {
             );
         }
         Verdict::Unknown { reason } => {
-            fail_file(sh, &file, job.pid, job.access, job.path, &reason, job.t0);
+            fail(sh, &file, job.pid, job.access, job.path, &reason, job.t0);
         }
     }
 }
@@ -530,7 +530,7 @@ fn sha256_of(file: &File) -> std::io::Result<String> {
 /// Answer by the fail mode, and report it.
 fn fail(
     sh: &Shared,
-    fd: &OwnedFd,
+    fd: &impl AsRawFd,
     pid: i32,
     access: Access,
     path: PathBuf,
@@ -539,20 +539,6 @@ fn fail(
 ) {
     let allow = sh.fail_mode == FailMode::Open;
     respond(sh, fd, allow);
-    fail_report(sh, pid, access, path, why, t0, allow);
-}
-
-fn fail_file(
-    sh: &Shared,
-    f: &File,
-    pid: i32,
-    access: Access,
-    path: PathBuf,
-    why: &str,
-    t0: Instant,
-) {
-    let allow = sh.fail_mode == FailMode::Open;
-    respond_file(sh, f, allow);
     fail_report(sh, pid, access, path, why, t0, allow);
 }
 
@@ -591,16 +577,10 @@ fn fail_report(
     );
 }
 
-fn respond(sh: &Shared, fd: &OwnedFd, allow: bool) {
-    respond_raw(sh, fd.as_raw_fd(), allow);
-}
-
-fn respond_file(sh: &Shared, f: &File, allow: bool) {
-    respond_raw(sh, f.as_raw_fd(), allow);
-}
-
-fn respond_raw(sh: &Shared, fd: i32, allow: bool) {
-    if let Err(e) = fanotify::respond(sh.fan.as_raw_fd(), fd, allow) {
+/// Answers one permission event (its descriptor, as an `OwnedFd` or the
+/// `File` a worker made of it).
+fn respond(sh: &Shared, fd: &impl AsRawFd, allow: bool) {
+    if let Err(e) = fanotify::respond(sh.fan.as_raw_fd(), fd.as_raw_fd(), allow) {
         inc(&sh.c.errors);
         tracing::error!(error = %e, "fanotify response write");
     }

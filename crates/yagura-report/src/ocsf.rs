@@ -165,13 +165,15 @@ pub fn event(report: &ScanReport, f: &Finding) -> Value {
 }
 
 /// The fields every OCSF finding class shares (Vulnerability, Detection):
-/// class and type, times, severity, status, metadata and `finding_info`.
+/// class and type, times, severity, status, metadata, `finding_info` and the
+/// resource, whose class-specific details go in `resource_data`.
 fn finding_envelope(
     report: &ScanReport,
     f: &Finding,
     class_uid: u32,
     class_name: &str,
     finding_type: &str,
+    resource_data: Value,
 ) -> Value {
     let (status_id, status) = finding_status(f);
     let time = f.last_seen.unwrap_or(report.finished).timestamp_millis();
@@ -207,6 +209,12 @@ fn finding_envelope(
             "last_seen_time": time,
             "types": [finding_type],
         },
+        "resources": [{
+            "uid": f.resource.id,
+            "name": f.resource.name,
+            "type": f.resource.kind,
+            "data": resource_data,
+        }],
         "unmapped": {"yagura": {"scan_id": report.id, "scope": report.scope, "status": f.display_status()}},
     });
     if let Some(m) = &f.muted {
@@ -261,14 +269,9 @@ pub fn vulnerability_event(report: &ScanReport, f: &Finding, v: &VulnMatch) -> V
         VULN_CLASS_UID,
         "Vulnerability Finding",
         "Vulnerability",
+        json!({"path": p.path, "layer": p.layer, "ecosystem": p.ecosystem}),
     );
     ev["vulnerabilities"] = json!([vuln]);
-    ev["resources"] = json!([{
-        "uid": f.resource.id,
-        "name": f.resource.name,
-        "type": f.resource.kind,
-        "data": {"path": p.path, "layer": p.layer, "ecosystem": p.ecosystem},
-    }]);
     ev["unmapped"]["yagura"]["severity_source"] = json!(v.severity_source);
     ev
 }
@@ -318,15 +321,10 @@ pub fn detection_event(report: &ScanReport, f: &Finding, m: &MalwareMatch) -> Va
         DETECTION_CLASS_UID,
         "Detection Finding",
         "Malware",
+        json!({"layer": m.layer, "visible_in_image": m.visible_in_image, "engine": m.engine, "patterns": m.patterns}),
     );
     ev["malware"] = json!([malware]);
     ev["evidences"] = json!([{"file": file}]);
-    ev["resources"] = json!([{
-        "uid": f.resource.id,
-        "name": f.resource.name,
-        "type": f.resource.kind,
-        "data": {"layer": m.layer, "visible_in_image": m.visible_in_image, "engine": m.engine, "patterns": m.patterns},
-    }]);
     if !f.remediation.is_empty() {
         ev["remediation"] = json!({"desc": f.remediation});
     }
